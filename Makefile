@@ -1,0 +1,134 @@
+# dmvpn build. Three variants share the sources:
+#   build/release  what `make` and `make install` build
+#   build/asan     ASan + UBSan, used by every test
+#   build/fuzz     clang libFuzzer targets (ASan + UBSan)
+#
+#   make               build the daemons and tools
+#   make check         install test deps, unit tests, fuzz smoke, integration tests (root)
+#   make demo          install deps, bring up the hub-and-spokes lab, show it, tear it down
+#   make bench         tests/bench figures (not pass/fail)
+#   make install       PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+
+CC ?= cc
+FUZZ_CC ?= clang
+PKGS := libnl-3.0 libnl-route-3.0 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. $(PKG_CFLAGS) $(WARN) -MMD -MP
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+release_CFLAGS := $(BASE_CFLAGS) -O2 -g
+asan_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN)
+fuzz_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN) -fsanitize=fuzzer-no-link
+release_LDFLAGS :=
+asan_LDFLAGS := $(SAN)
+
+LIB_SRC := $(wildcard lib/*.c)
+GRE_SRC := $(filter-out gre/mgred/%,$(wildcard gre/*.c))
+MGRED_SRC := $(wildcard gre/mgred/*.c)
+CTL_SRC := shell/dmvpnctl.c
+CODEC_SRC := lib/buf.c lib/csum.c lib/addr.c gre/gre_codec.c gre/mgre_lladdr.c lib/ctl_frame.c
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+obj = $(patsubst %.c,build/$(1)/%.o,$(2))
+
+BIN_release := build/release/mgred build/release/dmvpnctl
+BIN_asan := build/asan/mgred build/asan/dmvpnctl
+UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(UNIT_SRC))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all asan check unit fuzz fuzz-smoke integration demo bench install uninstall clean deps deps-test format
+all: $(BIN_release)
+asan: $(BIN_asan)
+
+build/release/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(release_CFLAGS) -c $< -o $@
+build/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(asan_CFLAGS) -c $< -o $@
+build/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(fuzz_CFLAGS) -c $< -o $@
+
+define daemon_rules
+build/$(1)/mgred: $(call obj,$(1),$(MGRED_SRC) $(GRE_SRC) $(LIB_SRC))
+	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+build/$(1)/dmvpnctl: $(call obj,$(1),$(CTL_SRC) $(LIB_SRC))
+	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(eval $(call daemon_rules,release))
+$(eval $(call daemon_rules,asan))
+
+# Unit tests link the pure codecs and lib/ (plus the module they test).
+UNIT_DEPS := $(call obj,asan,$(LIB_SRC) $(GRE_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)))
+build/asan/tests/unit/%: build/asan/tests/unit/%.o $(UNIT_DEPS)
+	$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+build/fuzz/tests/fuzz/%: build/fuzz/tests/fuzz/%.o $(call obj,fuzz,$(CODEC_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) $(LIB_SRC))
+	$(FUZZ_CC) $(SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+deps:
+	scripts/install-deps.sh build
+deps-test:
+	scripts/install-deps.sh test
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+fuzz: $(FUZZ_BIN)
+
+# A short run of every fuzz target over its seed corpus; `make fuzz` and
+# tests/fuzz/README.md for long runs.
+fuzz-smoke: $(FUZZ_BIN)
+	@tests/fuzz/run.sh 20 $(FUZZ_BIN)
+
+integration: $(BIN_asan)
+	@tests/integration/run.sh
+
+# The README's test command. deps first: a fresh machine has nothing.
+check:
+	@scripts/install-deps.sh test
+	@$(MAKE) --no-print-directory all asan
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory integration
+
+demo:
+	@scripts/install-deps.sh build
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh
+
+bench:
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@tests/bench/dataplane.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/dmvpn
+	install -m 0755 build/release/mgred $(DESTDIR)$(SBINDIR)/mgred
+	install -m 0755 build/release/dmvpnctl $(DESTDIR)$(BINDIR)/dmvpnctl
+	install -m 0644 configs/hub.conf $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example
+	install -m 0644 configs/spoke.conf $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/mgred $(DESTDIR)$(BINDIR)/dmvpnctl
+	rm -f $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
+
+format:
+	clang-format -i $(wildcard lib/*.[ch] gre/*.[ch] gre/mgred/*.[ch] shell/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,68 @@
+/*
+ * Logging with levels and categories, both switchable at run time (the
+ * shell's `debug ...` commands), and a token bucket for per-packet messages
+ * so that a peer sending garbage cannot flood the log.
+ */
+#ifndef DMVPN_LOG_H
+#define DMVPN_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_NOTICE, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+/* Categories gate debug messages only; errors to info always show. */
+enum log_cat {
+	LOG_CAT_GENERAL = 0,
+	LOG_CAT_GRE,	 /* GRE encapsulation events */
+	LOG_CAT_PACKET,	 /* per-packet tracing (costly) */
+	LOG_CAT_TUNNEL,	 /* interface life cycle */
+	LOG_CAT_CTL,	 /* control socket */
+	LOG_CAT_NHRP,
+	LOG_CAT_IKE,
+	LOG_CAT_ZAPI,
+	LOG_CAT__COUNT
+};
+
+struct log_ratelimit {
+	uint32_t tokens;
+	uint32_t suppressed;
+	uint64_t last_refill_ms;
+};
+
+/* Burst and sustained rate of rate-limited messages, per limiter. */
+#define LOG_RATELIMIT_BURST 10
+#define LOG_RATELIMIT_PER_SEC 1
+
+void log_init(const char *ident, bool to_syslog);
+void log_set_level(enum log_level lvl);
+enum log_level log_get_level(void);
+void log_set_category(enum log_cat cat, bool on);
+bool log_category_enabled(enum log_cat cat);
+const char *log_cat_name(enum log_cat cat);
+int log_cat_from_name(const char *name); /* -1 if unknown */
+const char *log_level_name(enum log_level lvl);
+int log_level_from_name(const char *name);
+
+void log_msg(enum log_level lvl, enum log_cat cat, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Like log_msg, but dropped (and counted) when rl has no token left. */
+void log_msg_rl(struct log_ratelimit *rl, enum log_level lvl, enum log_cat cat, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
+/* Takes a token from rl; false when the message should be suppressed. */
+bool log_ratelimit_take(struct log_ratelimit *rl, uint64_t now_ms);
+
+#define log_err(...) log_msg(LOG_LVL_ERR, LOG_CAT_GENERAL, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_LVL_WARN, LOG_CAT_GENERAL, __VA_ARGS__)
+#define log_notice(...) log_msg(LOG_LVL_NOTICE, LOG_CAT_GENERAL, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LVL_INFO, LOG_CAT_GENERAL, __VA_ARGS__)
+#define log_debug(cat, ...)                                                                        \
+	do {                                                                                       \
+		if (log_category_enabled(cat))                                                     \
+			log_msg(LOG_LVL_DEBUG, cat, __VA_ARGS__);                                  \
+	} while (0)
+
+/* Monotonic milliseconds, for rate limiting and ages. */
+uint64_t log_now_ms(void);
+
+#endif
