@@ -43,7 +43,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 obj = $(patsubst %.c,build/$(1)/%.o,$(2))
 
 BIN_release := build/release/mgred build/release/dmvpnctl
-BIN_asan := build/asan/mgred build/asan/dmvpnctl
+BIN_asan := build/asan/mgred build/asan/dmvpnctl build/asan/dp_probe
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
 
@@ -65,6 +65,8 @@ define daemon_rules
 build/$(1)/mgred: $(call obj,$(1),$(MGRED_SRC) $(GRE_SRC) $(LIB_SRC))
 	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 build/$(1)/dmvpnctl: $(call obj,$(1),$(CTL_SRC) $(LIB_SRC))
+	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+build/$(1)/dp_probe: $(call obj,$(1),tests/tools/dp_probe.c $(GRE_SRC) $(LIB_SRC))
 	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 endef
 $(eval $(call daemon_rules,release))

@@ -147,6 +147,7 @@ struct mgred_tunnel {
 	uint8_t mac[6];	     /* our own lladdr: encodes the local NBMA address */
 	struct ipaddr local; /* resolved local NBMA address */
 	unsigned mtu;
+	unsigned gre_len;    /* GRE header bytes on every packet we send */
 	bool offload;	     /* TAP hands us GSO super-frames */
 	struct mgred_underlay *ul;
 	ev_io tap_io;

@@ -178,7 +178,8 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_tunnel_conf *tc)
 		goto fail;
 	mgre_lladdr_from_ipv4(t->local.u.v4, t->mac);
 	/* RFC 2784/2890 overhead over an IPv4 underlay without options. */
-	t->mtu = tc->mtu ? tc->mtu : ul_mtu - 20 - (unsigned)gre_hdr_len(&gh);
+	t->gre_len = (unsigned)gre_hdr_len(&gh);
+	t->mtu = tc->mtu ? tc->mtu : ul_mtu - 20 - t->gre_len;
 	if (mgred_tunnel_open_tap(t) < 0) {
 		log_err("%s: cannot create TAP device: %s", tc->name, strerror(errno));
 		goto fail;
@@ -193,8 +194,8 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_tunnel_conf *tc)
 	t->tap_io.data = t;
 	ev_io_start(d->loop, &t->tap_io);
 	d->tunnels[d->ntunnels++] = t;
-	log_notice("%s: up, local %s, key %s%u, mtu %u, offloads %s", tc->name,
-		   ipaddr_format(&t->local, a), tc->has_key ? "" : "none/", tc->key, t->mtu,
+	log_notice("%s: up, local %s, %s key, mtu %u, offloads %s", tc->name,
+		   ipaddr_format(&t->local, a), tc->has_key ? "with" : "no", t->mtu,
 		   t->offload ? "on" : "off");
 	return 0;
 fail:

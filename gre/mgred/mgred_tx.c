@@ -79,7 +79,8 @@ static int mgred_tx_emit(void *arg, const uint8_t *hdr, size_t hdr_len, const ui
 static void mgred_tx_account(struct mgred_tunnel *t, unsigned i, uint64_t now)
 {
 	struct mgred_txbatch *b = t->tx;
-	size_t bytes = b->iov[i][0].iov_len + b->iov[i][1].iov_len;
+	/* Overlay bytes, as counted on the receiving side: no GRE header. */
+	size_t bytes = b->iov[i][0].iov_len - t->gre_len + b->iov[i][1].iov_len;
 
 	t->c.tx_packets++;
 	t->c.tx_bytes += bytes;

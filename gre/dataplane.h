@@ -1,0 +1,55 @@
+/*
+ * The data plane interface that nhrpd and iked program, whichever backend
+ * carries the tunnel:
+ *
+ *   userspace  mgred's TAP device; an NBMA address is encoded in the
+ *              neighbour's Ethernet lladdr (mgre_lladdr.h)
+ *   kernel     a Linux ip_gre device in NBMA mode; the neighbour's lladdr
+ *              is the NBMA address itself (not implemented yet: opening a
+ *              kernel tunnel fails with ENOSYS and says so)
+ *
+ * What is here now: the overlay -> NBMA neighbour mapping, and NHRP frame
+ * I/O (ethertype 0x2001 on the overlay interface, as the kernel's mGRE and
+ * FRR's nhrpd use it). SAs and policies join when iked needs them.
+ */
+#ifndef DMVPN_DATAPLANE_H
+#define DMVPN_DATAPLANE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/addr.h"
+
+enum dp_backend { DP_BACKEND_USERSPACE, DP_BACKEND_KERNEL };
+
+struct dp_tunnel;
+
+const char *dp_backend_name(enum dp_backend b);
+int dp_backend_from_name(const char *name); /* -1 if unknown */
+
+/*
+ * Attach to the overlay interface ifname, which the backend has created
+ * (mgred for userspace). NULL with errno set on failure.
+ */
+struct dp_tunnel *dp_tunnel_open(enum dp_backend backend, const char *ifname);
+void dp_tunnel_close(struct dp_tunnel *t);
+int dp_tunnel_ifindex(const struct dp_tunnel *t);
+
+/* Map an overlay address to an NBMA address in the interface's neighbour
+ * table; permanent for static maps, otherwise reachable (kernel ages it). */
+int dp_neigh_set(struct dp_tunnel *t, const struct ipaddr *overlay, const struct ipaddr *nbma,
+		 bool permanent);
+int dp_neigh_del(struct dp_tunnel *t, const struct ipaddr *overlay);
+
+/*
+ * NHRP frames: a socket for ethertype 0x2001 on the overlay interface, for
+ * the caller's event loop, and send/receive with the peer's NBMA address.
+ */
+int dp_nhrp_fd(struct dp_tunnel *t);
+ssize_t dp_nhrp_send(struct dp_tunnel *t, const struct ipaddr *nbma, const void *pkt, size_t len);
+/* Returns the length, or -1 (errno EAGAIN when nothing is waiting; EPROTO
+ * for a frame whose source is no NBMA address, which is then consumed). */
+ssize_t dp_nhrp_recv(struct dp_tunnel *t, void *buf, size_t cap, struct ipaddr *nbma);
+
+#endif
