@@ -90,11 +90,28 @@ struct mgred_underlay *mgred_underlay_get(struct mgred *d, const struct ipaddr *
 	struct mgred_underlay *ul;
 	char a[IPADDR_STRLEN];
 
+	/*
+	 * One socket per local address: two raw sockets bound to the same
+	 * address would each receive every GRE packet, and each would count
+	 * the other's traffic as wrong-key drops.
+	 */
 	for (ul = d->underlays; ul; ul = ul->next) {
-		if (ipaddr_equal(&ul->local, local) && !strcmp(ul->dev, dev) && ul->ttl == ttl) {
-			ul->refs++;
-			return ul;
+		if (!ipaddr_equal(&ul->local, local))
+			continue;
+		if ((dev[0] && ul->dev[0] && strcmp(ul->dev, dev)) || ul->ttl != ttl) {
+			log_err("tunnels on local address %s must share their source "
+				"interface and ttl", ipaddr_format(local, a));
+			return NULL;
 		}
+		if (dev[0] && !ul->dev[0]) {
+			/* Same address, now named by its device: bind to it too. */
+			if (setsockopt(ul->fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+				       (socklen_t)strlen(dev)) < 0)
+				return NULL;
+			snprintf(ul->dev, sizeof(ul->dev), "%s", dev);
+		}
+		ul->refs++;
+		return ul;
 	}
 	ul = calloc(1, sizeof(*ul));
 	if (!ul)

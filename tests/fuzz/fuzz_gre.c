@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
 		if (!(cond)) {                                                                     \
-			fprintf(stderr, "fuzz_gre: check failed at line %d: %s\n", __LINE__,     \
-				#cond);                                                            \
+			fprintf(stderr, "fuzz_gre: check failed at line %d: %s\n", __LINE__,       \
+			        #cond);                                                            \
 			abort();                                                                   \
 		}                                                                                  \
 	} while (0)
@@ -81,9 +81,8 @@ static void check_reencode(const uint8_t *in, size_t size, const struct gre_hdr 
 	buf_init(&b, out, hl + plen);
 	CHECK(gre_decode(&b, &h2) == GRE_OK);
 	CHECK(buf_remaining(&b) == plen);
-	CHECK(h2.has_csum == h->has_csum && h2.has_key == h->has_key &&
-	      h2.has_seq == h->has_seq && h2.proto == h->proto && h2.key == h->key &&
-	      h2.seq == h->seq);
+	CHECK(h2.has_csum == h->has_csum && h2.has_key == h->has_key && h2.has_seq == h->has_seq &&
+	      h2.proto == h->proto && h2.key == h->key && h2.seq == h->seq);
 	free(out);
 }
 

@@ -167,8 +167,8 @@ static void test_empty(void **state)
 static void test_big_endian_known(void **state)
 {
 	static const uint8_t d[] = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
-				    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-				    0x00, 0x01, 0x00, 0x00, 0x00, 0x01};
+	                            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	                            0x00, 0x01, 0x00, 0x00, 0x00, 0x01};
 	struct buf b;
 	uint16_t u16;
 	uint32_t u32;
@@ -329,9 +329,8 @@ static void check_guard(const uint8_t *p, size_t from, size_t to)
 
 static void test_wbuf_put_layout(void **state)
 {
-	static const uint8_t want[] = {0x7f, 0x12, 0x34, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x02,
-				       0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0xde, 0xad, 0x00,
-				       0x00, 0x00};
+	static const uint8_t want[] = {0x7f, 0x12, 0x34, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x02, 0x03,
+	                               0x04, 0x05, 0x06, 0x07, 0x08, 0xde, 0xad, 0x00, 0x00, 0x00};
 	uint8_t mem[sizeof(want) + 4];
 	struct wbuf w;
 
@@ -488,18 +487,18 @@ static void test_wbuf_reserve_set(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_get_exact_size),
-		cmocka_unit_test(test_get_short),
-		cmocka_unit_test(test_get_short_after_reads),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_big_endian_known),
-		cmocka_unit_test(test_bytes_ptr_cursor),
-		cmocka_unit_test(test_sub),
-		cmocka_unit_test(test_peek),
-		cmocka_unit_test(test_wbuf_put_layout),
-		cmocka_unit_test(test_wbuf_sticky_overflow),
-		cmocka_unit_test(test_wbuf_overflow_each_writer),
-		cmocka_unit_test(test_wbuf_reserve_set),
+	    cmocka_unit_test(test_get_exact_size),
+	    cmocka_unit_test(test_get_short),
+	    cmocka_unit_test(test_get_short_after_reads),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_big_endian_known),
+	    cmocka_unit_test(test_bytes_ptr_cursor),
+	    cmocka_unit_test(test_sub),
+	    cmocka_unit_test(test_peek),
+	    cmocka_unit_test(test_wbuf_put_layout),
+	    cmocka_unit_test(test_wbuf_sticky_overflow),
+	    cmocka_unit_test(test_wbuf_overflow_each_writer),
+	    cmocka_unit_test(test_wbuf_reserve_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

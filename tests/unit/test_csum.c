@@ -72,7 +72,7 @@ static void test_rfc1071_example(void **state)
 static void test_ipv4_header(void **state)
 {
 	uint8_t h[] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-		       0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+	               0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
 	uint16_t c;
 
 	(void)state;
@@ -146,7 +146,7 @@ static void compare_one(const uint8_t *p, size_t len, size_t off)
 	to_bytes(csum_compute(p, len), got);
 	if (memcmp(want, got, 2) != 0)
 		fail_msg("len %zu off %zu: want %02x%02x got %02x%02x", len, off, want[0], want[1],
-			 got[0], got[1]);
+		         got[0], got[1]);
 }
 
 /*
@@ -216,13 +216,13 @@ static void test_chaining(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc1071_example),
-		cmocka_unit_test(test_ipv4_header),
-		cmocka_unit_test(test_odd_lengths),
-		cmocka_unit_test(test_empty_and_zero),
-		cmocka_unit_test(test_random_vs_reference),
-		cmocka_unit_test(test_carry_heavy_vs_reference),
-		cmocka_unit_test(test_chaining),
+	    cmocka_unit_test(test_rfc1071_example),
+	    cmocka_unit_test(test_ipv4_header),
+	    cmocka_unit_test(test_odd_lengths),
+	    cmocka_unit_test(test_empty_and_zero),
+	    cmocka_unit_test(test_random_vs_reference),
+	    cmocka_unit_test(test_carry_heavy_vs_reference),
+	    cmocka_unit_test(test_chaining),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

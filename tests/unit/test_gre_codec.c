@@ -27,24 +27,25 @@ struct vec {
 	struct gre_hdr h; /* what the header decodes to */
 };
 
-/* (a) No options: flags 0, version 0, IPv4. */
-static const uint8_t pkt_plain[] = {0x00, 0x00, 0x08, 0x00, /* payload: */ 0xde, 0xad, 0xbe, 0xef};
+/* (a) No options: flags 0, version 0, IPv4; payload de ad be ef. */
+static const uint8_t pkt_plain[] = {0x00, 0x00, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef};
 
-/* (b) Key only (K = 0x2000), key 42, IPv4. */
-static const uint8_t pkt_key_v4[] = {0x20, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x2a,
-				     /* payload: */ 0x45, 0x00};
+/* (b) Key only (K = 0x2000), key 42, IPv4; payload 45 00. */
+static const uint8_t pkt_key_v4[] = {0x20, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x2a, 0x45, 0x00};
 
-/* (c) Key only, IPv6, a key with every byte distinct so byte order shows. */
-static const uint8_t pkt_key_v6[] = {0x20, 0x00, 0x86, 0xdd, 0x01, 0x02, 0x03, 0x04,
-				     /* payload: */ 0x60, 0x00, 0x00, 0x00};
+/* (c) Key only, IPv6, a key whose bytes differ so byte order shows; payload
+ * 60 00 00 00. */
+static const uint8_t pkt_key_v6[] = {0x20, 0x00, 0x86, 0xdd, 0x01, 0x02,
+                                     0x03, 0x04, 0x60, 0x00, 0x00, 0x00};
 
-/* (c) Key only, NHRP (0x2001), a key with the top bit set. */
-static const uint8_t pkt_key_nhrp[] = {0x20, 0x00, 0x20, 0x01, 0xff, 0xff, 0xff, 0xfe,
-				       /* payload (NHRP ar$afn): */ 0x00, 0x01};
+/* (c) Key only, NHRP (0x2001), a key with the top bit set; payload 00 01
+ * (the start of an NHRP fixed header, ar$afn). */
+static const uint8_t pkt_key_nhrp[] = {0x20, 0x00, 0x20, 0x01, 0xff, 0xff, 0xff, 0xfe, 0x00, 0x01};
 
-/* (d) Key and sequence (K|S = 0x3000), key 42, sequence 0x80000001. */
+/* (d) Key and sequence (K|S = 0x3000), key 42, sequence 0x80000001;
+ * payload de. */
 static const uint8_t pkt_key_seq[] = {0x30, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00,
-				      0x2a, 0x80, 0x00, 0x00, 0x01, /* payload: */ 0xde};
+                                      0x2a, 0x80, 0x00, 0x00, 0x01, 0xde};
 
 /* Sequence only (S = 0x1000), sequence 5, no payload at all. */
 static const uint8_t pkt_seq[] = {0x10, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x05};
@@ -59,16 +60,16 @@ static const uint8_t pkt_seq[] = {0x10, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x05
  * Check: bc31 + 43ce = ffff.
  */
 static const uint8_t pkt_csum_key_seq[] = {0xb0, 0x00, 0x08, 0x00, 0x43, 0xce, 0x00,
-					   0x00, 0x00, 0x00, 0x00, 0x2a, 0x00, 0x00,
-					   0x00, 0x01, /* payload: */ 0x01, 0x02, 0x03, 0x04};
+                                           0x00, 0x00, 0x00, 0x00, 0x2a, 0x00, 0x00,
+                                           0x00, 0x01, 0x01, 0x02, 0x03, 0x04};
 
 /*
  * Checksum only (C = 0x8000) with an odd-length payload 01 02 03; the last
  * byte is the high half of a zero-padded word (RFC 1071):
  *   8000 + 0800 + 0000 + 0000 + 0102 + 0300 = 8c02, checksum ~8c02 = 73fd
  */
-static const uint8_t pkt_csum_odd[] = {0x80, 0x00, 0x08, 0x00, 0x73, 0xfd, 0x00,
-				       0x00, /* payload: */ 0x01, 0x02, 0x03};
+static const uint8_t pkt_csum_odd[] = {0x80, 0x00, 0x08, 0x00, 0x73, 0xfd,
+                                       0x00, 0x00, 0x01, 0x02, 0x03};
 
 /* Checksum only, no payload: 8000 + 0800 = 8800, checksum ~8800 = 77ff. */
 static const uint8_t pkt_csum_empty[] = {0x80, 0x00, 0x08, 0x00, 0x77, 0xff, 0x00, 0x00};
@@ -87,21 +88,21 @@ static const uint8_t pkt_csum_empty[] = {0x80, 0x00, 0x08, 0x00, 0x77, 0xff, 0x0
 static const struct vec v_plain = VEC(pkt_plain, 4, false, false, false, GRE_PROTO_IPV4, 0, 0);
 static const struct vec v_key_v4 = VEC(pkt_key_v4, 8, false, true, false, GRE_PROTO_IPV4, 42, 0);
 static const struct vec v_key_v6 =
-	VEC(pkt_key_v6, 8, false, true, false, GRE_PROTO_IPV6, 0x01020304u, 0);
+    VEC(pkt_key_v6, 8, false, true, false, GRE_PROTO_IPV6, 0x01020304u, 0);
 static const struct vec v_key_nhrp =
-	VEC(pkt_key_nhrp, 8, false, true, false, GRE_PROTO_NHRP, 0xfffffffeu, 0);
+    VEC(pkt_key_nhrp, 8, false, true, false, GRE_PROTO_NHRP, 0xfffffffeu, 0);
 static const struct vec v_key_seq =
-	VEC(pkt_key_seq, 12, false, true, true, GRE_PROTO_IPV4, 42, 0x80000001u);
+    VEC(pkt_key_seq, 12, false, true, true, GRE_PROTO_IPV4, 42, 0x80000001u);
 static const struct vec v_seq = VEC(pkt_seq, 8, false, false, true, GRE_PROTO_IPV4, 0, 5);
 static const struct vec v_csum_key_seq =
-	VEC(pkt_csum_key_seq, 16, true, true, true, GRE_PROTO_IPV4, 42, 1);
+    VEC(pkt_csum_key_seq, 16, true, true, true, GRE_PROTO_IPV4, 42, 1);
 static const struct vec v_csum_odd = VEC(pkt_csum_odd, 8, true, false, false, GRE_PROTO_IPV4, 0, 0);
 static const struct vec v_csum_empty =
-	VEC(pkt_csum_empty, 8, true, false, false, GRE_PROTO_IPV4, 0, 0);
+    VEC(pkt_csum_empty, 8, true, false, false, GRE_PROTO_IPV4, 0, 0);
 
 static const struct vec *const all_vecs[] = {
-	&v_plain, &v_key_v4,	  &v_key_v6,   &v_key_nhrp,    &v_key_seq,
-	&v_seq,	  &v_csum_key_seq, &v_csum_odd, &v_csum_empty,
+    &v_plain, &v_key_v4,       &v_key_v6,   &v_key_nhrp,   &v_key_seq,
+    &v_seq,   &v_csum_key_seq, &v_csum_odd, &v_csum_empty,
 };
 #define N_VECS (sizeof(all_vecs) / sizeof(all_vecs[0]))
 
@@ -481,7 +482,7 @@ static void test_err_name(void **state)
 	assert_string_equal(gre_err_name(GRE_ERR__COUNT), "unknown");
 	assert_string_equal(gre_err_name((enum gre_err)(GRE_ERR__COUNT + 1)), "unknown");
 	assert_string_equal(gre_err_name((enum gre_err)1000), "unknown");
-	assert_string_equal(gre_err_name((enum gre_err)-1), "unknown");
+	assert_string_equal(gre_err_name((enum gre_err) - 1), "unknown");
 }
 
 #define VEC_TEST(name, v)                                                                          \
@@ -492,25 +493,25 @@ static void test_err_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		VEC_TEST("plain", &v_plain),
-		VEC_TEST("key_ipv4", &v_key_v4),
-		VEC_TEST("key_ipv6", &v_key_v6),
-		VEC_TEST("key_nhrp", &v_key_nhrp),
-		VEC_TEST("key_seq", &v_key_seq),
-		VEC_TEST("seq", &v_seq),
-		VEC_TEST("csum_key_seq", &v_csum_key_seq),
-		VEC_TEST("csum_odd_payload", &v_csum_odd),
-		VEC_TEST("csum_no_payload", &v_csum_empty),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_version),
-		cmocka_unit_test(test_reserved),
-		cmocka_unit_test(test_ignored_bits),
-		cmocka_unit_test(test_reserved1_ignored),
-		cmocka_unit_test(test_bad_checksum),
-		cmocka_unit_test(test_encode_too_small),
-		cmocka_unit_test(test_offsets),
-		cmocka_unit_test(test_bitflip),
-		cmocka_unit_test(test_err_name),
+	    VEC_TEST("plain", &v_plain),
+	    VEC_TEST("key_ipv4", &v_key_v4),
+	    VEC_TEST("key_ipv6", &v_key_v6),
+	    VEC_TEST("key_nhrp", &v_key_nhrp),
+	    VEC_TEST("key_seq", &v_key_seq),
+	    VEC_TEST("seq", &v_seq),
+	    VEC_TEST("csum_key_seq", &v_csum_key_seq),
+	    VEC_TEST("csum_odd_payload", &v_csum_odd),
+	    VEC_TEST("csum_no_payload", &v_csum_empty),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_reserved),
+	    cmocka_unit_test(test_ignored_bits),
+	    cmocka_unit_test(test_reserved1_ignored),
+	    cmocka_unit_test(test_bad_checksum),
+	    cmocka_unit_test(test_encode_too_small),
+	    cmocka_unit_test(test_offsets),
+	    cmocka_unit_test(test_bitflip),
+	    cmocka_unit_test(test_err_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,9 +44,9 @@ static void test_lladdr_ipv4(void **state)
 
 static void test_lladdr_ipv4_round_trip(void **state)
 {
-	static const char *const addrs[] = {"0.0.0.1",	   "1.2.3.4",	     "10.0.0.1",
-					    "127.0.0.1",   "198.51.100.254", "224.0.0.5",
-					    "255.255.255.254", "128.0.0.0"};
+	static const char *const addrs[] = {"0.0.0.1",         "1.2.3.4",        "10.0.0.1",
+	                                    "127.0.0.1",       "198.51.100.254", "224.0.0.5",
+	                                    "255.255.255.254", "128.0.0.0"};
 	uint8_t mac[MGRE_LLADDR_LEN];
 	struct in_addr in, out;
 	uint32_t handle;
@@ -142,7 +142,8 @@ static void test_addr_parse_v4(void **state)
 
 static void test_addr_parse_v6(void **state)
 {
-	static const uint8_t want[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	static const uint8_t want[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+	                                 0,    0,    0,    0,    0, 0, 0, 1};
 	static const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4};
 	struct ipaddr a;
 	char s[IPADDR_STRLEN];
@@ -174,9 +175,20 @@ static void test_addr_parse_v6(void **state)
 static void test_addr_parse_bad(void **state)
 {
 	static const char *const bad[] = {
-		"",	       "1.2.3",	     "256.1.1.1",     "1.2.3.4 ",  " 1.2.3.4",
-		"1.2.3.4/24", "1.2.3.4.5",   "::g",	      "2001:db8:::1", "2001:db8::1%eth0",
-		"hello",      "1:2:3:4:5:6:7:8:9", "[::1]", "0x01.2.3.4",
+	    "",
+	    "1.2.3",
+	    "256.1.1.1",
+	    "1.2.3.4 ",
+	    " 1.2.3.4",
+	    "1.2.3.4/24",
+	    "1.2.3.4.5",
+	    "::g",
+	    "2001:db8:::1",
+	    "2001:db8::1%eth0",
+	    "hello",
+	    "1:2:3:4:5:6:7:8:9",
+	    "[::1]",
+	    "0x01.2.3.4",
 	};
 	struct ipaddr a;
 	char s[IPADDR_STRLEN];
@@ -270,15 +282,11 @@ static void test_addr_sockaddr(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lladdr_ipv4),
-		cmocka_unit_test(test_lladdr_ipv4_round_trip),
-		cmocka_unit_test(test_lladdr_handle),
-		cmocka_unit_test(test_lladdr_invalid),
-		cmocka_unit_test(test_addr_parse_v4),
-		cmocka_unit_test(test_addr_parse_v6),
-		cmocka_unit_test(test_addr_parse_bad),
-		cmocka_unit_test(test_addr_equal_hash),
-		cmocka_unit_test(test_addr_sockaddr),
+	    cmocka_unit_test(test_lladdr_ipv4),    cmocka_unit_test(test_lladdr_ipv4_round_trip),
+	    cmocka_unit_test(test_lladdr_handle),  cmocka_unit_test(test_lladdr_invalid),
+	    cmocka_unit_test(test_addr_parse_v4),  cmocka_unit_test(test_addr_parse_v6),
+	    cmocka_unit_test(test_addr_parse_bad), cmocka_unit_test(test_addr_equal_hash),
+	    cmocka_unit_test(test_addr_sockaddr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
