@@ -31,13 +31,15 @@ static void wr32(uint8_t *p, uint32_t v)
 	wr16(p + 2, (uint16_t)v);
 }
 
-/* Store a folded checksum; 0 is sent as 0xffff (RFC 768, harmless for TCP). */
+/* Store a folded checksum exactly as computed (TCP, IPv4 header). */
 static void store_csum(uint8_t *field, uint16_t c)
 {
-	if (c == 0)
-		c = 0xffff;
 	memcpy(field, &c, 2);
 }
+
+/* Where a UDP header keeps its checksum: a computed 0 is sent as 0xffff
+ * there (RFC 768), because 0 means "no checksum". */
+#define UDP_CSUM_OFFSET 6
 
 /* Complete a CHECKSUM_PARTIAL packet: the field holds the pseudo-header sum. */
 static enum seg_result seg_complete_csum(const struct virtio_net_hdr *vh, uint8_t *l3, size_t len,
@@ -51,7 +53,11 @@ static enum seg_result seg_complete_csum(const struct virtio_net_hdr *vh, uint8_
 	field = start + vh->csum_offset;
 	if (start >= len || field + 2 > len || field < start)
 		return SEG_ERR_MALFORMED;
-	store_csum(l3 + field, csum_compute(l3 + start, len - start));
+	uint16_t c = csum_compute(l3 + start, len - start);
+
+	if (c == 0 && vh->csum_offset == UDP_CSUM_OFFSET)
+		c = 0xffff;
+	store_csum(l3 + field, c);
 	return SEG_OK;
 }
 

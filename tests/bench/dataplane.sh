@@ -81,6 +81,7 @@ cpu_ticks() {
 # Packets dropped at the receiving sockets (UDP and raw) of a router:
 # where a userspace tunnel that cannot keep up loses packets.
 sock_drops() {
+	# shellcheck disable=SC2016
 	lab_r "$1" awk 'FNR > 1 { d += $NF } END { print d + 0 }' \
 		/proc/net/udp /proc/net/udp6 /proc/net/raw /proc/net/raw6 2>/dev/null || echo 0
 }
@@ -182,7 +183,7 @@ setup_wireguard-go() {
 		return 1
 	fi
 	for i in 1 2; do
-		wg genkey >"$LAB_DIR/wg$i.key" || return 1
+		(umask 077 && wg genkey >"$LAB_DIR/wg$i.key") || return 1
 		wg pubkey <"$LAB_DIR/wg$i.key" >"$LAB_DIR/wg$i.pub" || return 1
 		# Distinct names: the control socket /var/run/wireguard/NAME.sock is
 		# shared by every namespace.
@@ -287,15 +288,17 @@ run_path() {
 
 # --------------------------------------------------------------- the run
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 lab_init "$NAME"
 lab_create 2 || die "could not build the lab"
-log "runs=$RUNS seconds=$SECS paths: $PATHS"
+log "runs=$RUNS seconds=$SECS paths: $PATHS (load average $LOAD_START)"
 for p in $PATHS; do
 	run_path "$p"
 done
 
 # ------------------------------------------------------------ reporting
 
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 nums() { local v; for v in $1; do [[ $v =~ ^[0-9.]+$ ]] && echo "$v"; done; }
 med() { # med "list": median of the numbers in a list, or empty
 	local a
@@ -308,7 +311,11 @@ ratio() { # ratio A B: A/B of two medians, or empty
 	[ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b }'
 	return 0
 }
-md() { local x; x=$(med "$1"); echo "${x:--}"; }
+md() { # md "list": rounded median of a list, or "-"
+	local x
+	x=$(med "$1")
+	[ -n "$x" ] && printf '%.0f\n' "$x" || echo -
+}
 jnum() { [ -n "$1" ] && echo "$1" || echo null; }
 BASE=${MED[veth]:-}
 WG=${MED[wireguard-go]:-}
@@ -318,6 +325,7 @@ echo "Data plane throughput: iperf3 -c, 1 TCP stream, router 1 -> router 2, ${RU
 echo "(Gbit/s = end.sum_received.bits_per_second; retr = sender TCP retransmits;"
 echo " tx/rx CPU = the tunnel process on the sending/receiving router, % of one core;"
 echo " iperf CPU = receiving iperf3; rx drops = drops at the receiver's UDP/raw sockets; medians)"
+echo "$(nproc) CPUs, load average at start $LOAD_START, at end $LOAD_END (other work skews the figures)"
 echo
 runhdr=""
 for ((r = 1; r <= RUNS; r++)); do runhdr+=$(printf ' %7s' "run$r"); done
@@ -381,9 +389,10 @@ jq -nc --argjson paths "$paths_json" --argjson runs "$RUNS" --argjson secs "$SEC
 	--arg kernel "$(uname -r)" --arg cpus "$(nproc)" --arg commit "$commit" \
 	--arg iperf3 "$(iperf3 --version 2>/dev/null | head -n1)" \
 	--arg wg "$(wireguard-go --version 2>/dev/null | head -n1)" \
-	--arg date "$(date -u +%FT%TZ)" \
+	--arg date "$(date -u +%FT%TZ)" --arg l0 "$LOAD_START" --arg l1 "$LOAD_END" \
 	'{bench: "dataplane", date: $date, commit: $commit, kernel: $kernel, cpus: ($cpus | tonumber),
-	  iperf3: $iperf3, wireguard_go: $wg, runs: $runs, seconds: $secs, paths: $paths,
+	  iperf3: $iperf3, wireguard_go: $wg,
+	  loadavg_start: ($l0 | split(" ") | map(tonumber)), loadavg_end: ($l1 | split(" ") | map(tonumber)), runs: $runs, seconds: $secs, paths: $paths,
 	  mgred_vs_veth: $paths.mgred.vs_veth, mgred_vs_wireguard_go: $paths.mgred.vs_wireguard_go}' |
 	sed 's/^/BENCH_JSON /'
 exit 0
