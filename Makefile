@@ -47,6 +47,9 @@ BIN_asan := build/asan/mgred build/asan/dmvpnctl build/asan/dp_probe
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
 
+# Keep objects between builds: pattern-rule outputs are otherwise intermediates.
+.SECONDARY:
+
 .PHONY: all asan check unit fuzz fuzz-smoke integration demo bench install uninstall clean deps deps-test format
 all: $(BIN_release)
 asan: $(BIN_asan)

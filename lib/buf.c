@@ -2,9 +2,12 @@
 
 #include <string.h>
 
+/* Never a NULL base: even NULL + 0 is undefined behaviour in C. */
+static uint8_t buf_empty[1];
+
 void buf_init(struct buf *b, const void *data, size_t len)
 {
-	b->data = data;
+	b->data = data ? data : buf_empty;
 	b->len = data ? len : 0;
 	b->pos = 0;
 }
@@ -116,7 +119,7 @@ int buf_peek_be16(const struct buf *b, size_t off, uint16_t *v)
 
 void wbuf_init(struct wbuf *w, void *data, size_t cap)
 {
-	w->data = data;
+	w->data = data ? data : buf_empty;
 	w->cap = data ? cap : 0;
 	w->len = 0;
 	w->overflow = false;

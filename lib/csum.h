@@ -14,7 +14,11 @@
  * byte order independence).
  */
 
-/* One's complement sum of data folded into 32 bits, added to sum. */
+/*
+ * One's complement sum of data folded into 32 bits, added to sum. A sum may
+ * be continued over a further piece only if every piece before it had an
+ * even length (the words must stay aligned to the packet's 16-bit words).
+ */
 uint32_t csum_partial(const void *data, size_t len, uint32_t sum);
 /* Fold a partial sum to 16 bits and complement it: the value to store. */
 uint16_t csum_fold(uint32_t sum);

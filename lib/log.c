@@ -92,7 +92,8 @@ uint64_t log_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void log_vmsg(enum log_level lvl, enum log_cat cat, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void log_vmsg(enum log_level lvl, enum log_cat cat,
+							     const char *fmt, va_list ap)
 {
 	char line[1024];
 
