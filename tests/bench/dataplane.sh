@@ -25,7 +25,7 @@ set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO" || exit 1
-# shellcheck source=../lab/lab.sh
+# shellcheck source=SCRIPTDIR/../lab/lab.sh
 . "$REPO/tests/lab/lab.sh"
 
 RUNS=${BENCH_RUNS:-3}
@@ -389,8 +389,9 @@ jq -nc --argjson paths "$paths_json" --argjson runs "$RUNS" --argjson secs "$SEC
 	--arg kernel "$(uname -r)" --arg cpus "$(nproc)" --arg commit "$commit" \
 	--arg iperf3 "$(iperf3 --version 2>/dev/null | head -n1)" \
 	--arg wg "$(wireguard-go --version 2>/dev/null | head -n1)" \
+	--arg mgred "$(sha256sum "$MGRED" 2>/dev/null | cut -c1-12)" \
 	--arg date "$(date -u +%FT%TZ)" --arg l0 "$LOAD_START" --arg l1 "$LOAD_END" \
-	'{bench: "dataplane", date: $date, commit: $commit, kernel: $kernel, cpus: ($cpus | tonumber),
+	'{bench: "dataplane", date: $date, commit: $commit, mgred_sha256: $mgred, kernel: $kernel, cpus: ($cpus | tonumber),
 	  iperf3: $iperf3, wireguard_go: $wg,
 	  loadavg_start: ($l0 | split(" ") | map(tonumber)), loadavg_end: ($l1 | split(" ") | map(tonumber)), runs: $runs, seconds: $secs, paths: $paths,
 	  mgred_vs_veth: $paths.mgred.vs_veth, mgred_vs_wireguard_go: $paths.mgred.vs_wireguard_go}' |

@@ -58,6 +58,11 @@ lab_create() {
 	ip -n "$ul" link add br0 type bridge
 	ip -n "$ul" link set br0 up
 	ip -n "$ul" link set lo up
+	# The underlay is a plain switch: bridged frames skip iptables (where
+	# br_netfilter is present, its sysctls are per namespace).
+	for t in iptables ip6tables arptables; do
+		ip netns exec "$ul" sysctl -qw "net.bridge.bridge-nf-call-$t=0" 2>/dev/null || true
+	done
 	for ((i = 1; i <= n; i++)); do
 		local r h
 		r=$(lab_ns_router "$i")
