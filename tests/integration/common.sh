@@ -85,17 +85,28 @@ ping_ok() {
 	lab_r "$i" ping -c 1 -W 1 "$dst" >/dev/null 2>&1
 }
 
-# capture_start FILE FILTER: tshark on the underlay bridge, ready on return.
+# capture_start FILE FILTER: capture on the underlay bridge, ready on return.
+# tcpdump -U writes each packet as it comes, so the file can be polled;
+# tshark, the independent decoder, reads it.
 capture_start() {
 	local file=$1 filter=$2 ul
 	ul=$(lab_ns_ul)
-	ip netns exec "$ul" tshark -q -i br0 -f "$filter" -w "$file" >"$file.log" 2>&1 &
+	ip netns exec "$ul" tcpdump -U -n -i br0 -w "$file" "$filter" >"$file.log" 2>&1 &
 	CAPTURE_PID=$!
+	CAPTURE_FILE=$file
 	echo "$CAPTURE_PID" >>"$LAB_DIR/pids"
-	lab_wait 15 grep -q "Capturing on" "$file.log" || fail "tshark did not start: $(cat "$file.log")"
+	lab_wait 15 grep -q "listening on" "$file.log" || fail "tcpdump did not start: $(cat "$file.log")"
 }
 
+# capture_seen FILE DISPLAY_FILTER: the capture already holds such a packet.
+capture_seen() {
+	[ -n "$(tshark -r "$1" -Y "$2" -T fields -e frame.number 2>/dev/null)" ]
+}
+
+# capture_stop [DISPLAY_FILTER]: first wait (with a deadline) until the last
+# packet we care about reached the file, so stopping cannot race it.
 capture_stop() {
+	[ -n "${1:-}" ] && { lab_wait 10 capture_seen "$CAPTURE_FILE" "$1" || true; }
 	kill -INT "$CAPTURE_PID" 2>/dev/null
 	lab_wait 10 lab_proc_gone "$CAPTURE_PID" || kill -KILL "$CAPTURE_PID"
 	wait "$CAPTURE_PID" 2>/dev/null || true

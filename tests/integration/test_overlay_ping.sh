@@ -44,7 +44,7 @@ done
 wait "$probe" || fail "router 2 received no NHRP frame"
 grep -qx "192.0.2.1 hello-nhrp" "$LAB_DIR/nhrp.out" ||
 	fail "NHRP frame arrived with the wrong NBMA source: $(cat "$LAB_DIR/nhrp.out")"
-capture_stop
+capture_stop "gre.proto == 0x2001"
 
 step "counters moved on both sides"
 expect 1 '.interfaces[0].counters.tx_packets >= 6 and .interfaces[0].counters.rx_packets >= 6'
