@@ -54,23 +54,36 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
 all: $(BIN_release)
 asan: $(BIN_asan)
 
+# `make V=1` shows the full command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 build/release/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(release_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(release_CFLAGS) -c $< -o $@
 build/asan/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(asan_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(asan_CFLAGS) -c $< -o $@
 build/fuzz/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(fuzz_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(FUZZ_CC) $(fuzz_CFLAGS) -c $< -o $@
 
 define daemon_rules
 build/$(1)/mgred: $(call obj,$(1),$(MGRED_SRC) $(GRE_SRC) $(LIB_SRC))
-	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 build/$(1)/dmvpnctl: $(call obj,$(1),$(CTL_SRC) $(LIB_SRC))
-	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 build/$(1)/dp_probe: $(call obj,$(1),tests/tools/dp_probe.c $(GRE_SRC) $(LIB_SRC))
-	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 endef
 $(eval $(call daemon_rules,release))
 $(eval $(call daemon_rules,asan))
@@ -78,10 +91,12 @@ $(eval $(call daemon_rules,asan))
 # Unit tests link the pure codecs and lib/ (plus the module they test).
 UNIT_DEPS := $(call obj,asan,$(LIB_SRC) $(GRE_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)))
 build/asan/tests/unit/%: build/asan/tests/unit/%.o $(UNIT_DEPS)
-	$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 build/fuzz/tests/fuzz/%: build/fuzz/tests/fuzz/%.o $(call obj,fuzz,$(CODEC_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) $(LIB_SRC))
-	$(FUZZ_CC) $(SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
 deps:
 	scripts/install-deps.sh build
@@ -110,7 +125,7 @@ check:
 	@$(MAKE) --no-print-directory integration
 
 demo:
-	@scripts/install-deps.sh build
+	@scripts/install-deps.sh demo
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 

@@ -20,6 +20,22 @@ int conf_open(struct conf_reader *r, const char *path, struct strbuf *errors)
 	return 0;
 }
 
+int conf_open_mem(struct conf_reader *r, const char *name, const void *data, size_t len,
+		  struct strbuf *errors)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = name;
+	r->errors = errors;
+	/* fmemopen of zero bytes fails; an empty config is still a config. */
+	r->f = len ? fmemopen((void *)data, len, "r") : fopen("/dev/null", "re");
+	if (!r->f) {
+		strbuf_printf(errors, "%s: %s\n", name, strerror(errno));
+		r->nerrors++;
+		return -1;
+	}
+	return 0;
+}
+
 void conf_close(struct conf_reader *r)
 {
 	if (r->f)

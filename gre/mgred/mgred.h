@@ -172,6 +172,8 @@ struct mgred {
 
 /* mgred_conf.c */
 int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors);
+int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct mgred_conf *conf,
+			struct strbuf *errors);
 
 /* mgred_tunnel.c */
 int mgred_tunnel_create(struct mgred *d, const struct mgred_tunnel_conf *tc);

@@ -134,29 +134,25 @@ static void mgred_conf_iface_end(struct conf_reader *r, struct mgred_iface_parse
 	conf->tunnels[conf->ntunnels++] = *tc;
 }
 
-int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors)
+static int mgred_conf_read(struct conf_reader *r, struct mgred_conf *conf)
 {
-	struct conf_reader r;
 	struct conf_line l;
 	struct mgred_iface_parse ip;
 	bool in_iface = false;
 
-	memset(conf, 0, sizeof(*conf));
-	if (conf_open(&r, path, errors) < 0)
-		return -1;
-	while (conf_next(&r, &l) == 1) {
+	while (conf_next(r, &l) == 1) {
 		if (l.indented) {
 			if (in_iface)
-				mgred_conf_iface_line(&r, &l, &ip);
+				mgred_conf_iface_line(r, &l, &ip);
 			continue; /* a block of another daemon */
 		}
 		if (in_iface)
-			mgred_conf_iface_end(&r, &ip, conf);
+			mgred_conf_iface_end(r, &ip, conf);
 		in_iface = false;
 		if (conf_match(&l, 1, "interface")) {
 			memset(&ip, 0, sizeof(ip));
 			if (l.argc != 2 || !conf_valid_ifname(l.argv[1])) {
-				conf_error(&r, &l, "usage: interface IFNAME (1-15 of A-Z a-z 0-9 _ . -)");
+				conf_error(r, &l, "usage: interface IFNAME (1-15 of A-Z a-z 0-9 _ . -)");
 				continue;
 			}
 			strcpy(ip.tc.name, l.argv[1]);
@@ -165,7 +161,28 @@ int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *er
 		}
 	}
 	if (in_iface)
-		mgred_conf_iface_end(&r, &ip, conf);
-	conf_close(&r);
-	return r.nerrors ? -1 : 0;
+		mgred_conf_iface_end(r, &ip, conf);
+	conf_close(r);
+	return r->nerrors ? -1 : 0;
+}
+
+int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors)
+{
+	struct conf_reader r;
+
+	memset(conf, 0, sizeof(*conf));
+	if (conf_open(&r, path, errors) < 0)
+		return -1;
+	return mgred_conf_read(&r, conf);
+}
+
+int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct mgred_conf *conf,
+			struct strbuf *errors)
+{
+	struct conf_reader r;
+
+	memset(conf, 0, sizeof(*conf));
+	if (conf_open_mem(&r, name, data, len, errors) < 0)
+		return -1;
+	return mgred_conf_read(&r, conf);
 }
