@@ -84,11 +84,15 @@ bool coal_start(struct coal_group *g, uint8_t *l3, size_t len)
 
 bool coal_append(struct coal_group *g, uint8_t *l3, size_t len)
 {
-	const uint8_t *f = g->first, *ft = f + IPV4_HLEN, *t = l3 + IPV4_HLEN;
+	const uint8_t *f, *ft, *t;
 	size_t thl, payload;
 
-	if (g->closed || g->nsegs == COAL_MAX_SEGS)
+	/* A closed or never-started group has no first segment to compare. */
+	if (g->closed || g->nsegs == 0 || g->nsegs == COAL_MAX_SEGS)
 		return false;
+	f = g->first;
+	ft = f + IPV4_HLEN;
+	t = l3 + IPV4_HLEN;
 	thl = coal_eligible(l3, len);
 	if (thl != g->thl)
 		return false;
