@@ -34,16 +34,19 @@ asan_LDFLAGS := $(SAN)
 LIB_SRC := $(wildcard lib/*.c)
 GRE_SRC := $(filter-out gre/mgred/%,$(wildcard gre/*.c))
 MGRED_SRC := $(wildcard gre/mgred/*.c)
+NHRPD_SRC := $(wildcard nhrpd/*.c)
 CTL_SRC := shell/dmvpnctl.c
-CODEC_SRC := lib/buf.c lib/csum.c lib/addr.c gre/gre_codec.c gre/mgre_lladdr.c lib/ctl_frame.c
+CODEC_SRC := lib/buf.c lib/csum.c lib/addr.c gre/gre_codec.c gre/mgre_lladdr.c lib/ctl_frame.c nhrpd/nhrp_packet.c
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-obj = $(patsubst %.c,build/$(1)/%.o,$(2))
+# Objects under build/VARIANT/obj, so that no object directory (nhrpd/)
+# collides with a binary of the same name.
+obj = $(patsubst %.c,build/$(1)/obj/%.o,$(2))
 
-BIN_release := build/release/mgred build/release/dmvpnctl
-BIN_asan := build/asan/mgred build/asan/dmvpnctl build/asan/dp_probe
+BIN_release := build/release/mgred build/release/nhrpd build/release/dmvpnctl
+BIN_asan := build/asan/mgred build/asan/nhrpd build/asan/dmvpnctl build/asan/dp_probe
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
 
@@ -61,21 +64,24 @@ else
 Q := @
 endif
 
-build/release/%.o: %.c
+build/release/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(release_CFLAGS) -c $< -o $@
-build/asan/%.o: %.c
+build/asan/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(asan_CFLAGS) -c $< -o $@
-build/fuzz/%.o: %.c
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(FUZZ_CC) $(fuzz_CFLAGS) -c $< -o $@
 
 define daemon_rules
 build/$(1)/mgred: $(call obj,$(1),$(MGRED_SRC) $(GRE_SRC) $(LIB_SRC))
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+build/$(1)/nhrpd: $(call obj,$(1),$(NHRPD_SRC) $(GRE_SRC) $(LIB_SRC))
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 build/$(1)/dmvpnctl: $(call obj,$(1),$(CTL_SRC) $(LIB_SRC))
@@ -89,12 +95,13 @@ $(eval $(call daemon_rules,release))
 $(eval $(call daemon_rules,asan))
 
 # Unit tests link the pure codecs and lib/ (plus the module they test).
-UNIT_DEPS := $(call obj,asan,$(LIB_SRC) $(GRE_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)))
-build/asan/tests/unit/%: build/asan/tests/unit/%.o $(UNIT_DEPS)
+UNIT_DEPS := $(call obj,asan,$(LIB_SRC) $(GRE_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) \
+	$(filter-out nhrpd/nhrpd_main.c,$(NHRPD_SRC)))
+build/asan/tests/unit/%: build/asan/obj/tests/unit/%.o $(UNIT_DEPS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
-build/fuzz/tests/fuzz/%: build/fuzz/tests/fuzz/%.o $(call obj,fuzz,$(CODEC_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) $(LIB_SRC))
+build/fuzz/tests/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $(call obj,fuzz,$(CODEC_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) $(LIB_SRC))
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(FUZZ_CC) $(SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
@@ -137,16 +144,17 @@ bench:
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/dmvpn
 	install -m 0755 build/release/mgred $(DESTDIR)$(SBINDIR)/mgred
+	install -m 0755 build/release/nhrpd $(DESTDIR)$(SBINDIR)/nhrpd
 	install -m 0755 build/release/dmvpnctl $(DESTDIR)$(BINDIR)/dmvpnctl
 	install -m 0644 configs/hub.conf $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example
 	install -m 0644 configs/spoke.conf $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/mgred $(DESTDIR)$(BINDIR)/dmvpnctl
+	rm -f $(DESTDIR)$(SBINDIR)/mgred $(DESTDIR)$(SBINDIR)/nhrpd $(DESTDIR)$(BINDIR)/dmvpnctl
 	rm -f $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] gre/*.[ch] gre/mgred/*.[ch] shell/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
+	clang-format -i $(wildcard lib/*.[ch] gre/*.[ch] gre/mgred/*.[ch] nhrpd/*.[ch] shell/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
 
 clean:
 	rm -rf build

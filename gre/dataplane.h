@@ -48,6 +48,13 @@ int dp_neigh_del(struct dp_tunnel *t, const struct ipaddr *overlay);
  */
 int dp_nhrp_fd(struct dp_tunnel *t);
 ssize_t dp_nhrp_send(struct dp_tunnel *t, const struct ipaddr *nbma, const void *pkt, size_t len);
+/*
+ * Send any overlay frame (ethertype + payload) to one NBMA address: how
+ * nhrpd replicates multicast to its peers (the backend drops multicast it
+ * is handed directly, having no peer list of its own).
+ */
+ssize_t dp_frame_send(struct dp_tunnel *t, const struct ipaddr *nbma, uint16_t ethertype,
+		      const void *pkt, size_t len);
 /* Returns the length, or -1 (errno EAGAIN when nothing is waiting; EPROTO
  * for a frame whose source is no NBMA address, which is then consumed). */
 ssize_t dp_nhrp_recv(struct dp_tunnel *t, void *buf, size_t cap, struct ipaddr *nbma);

@@ -143,18 +143,26 @@ int dp_nhrp_fd(struct dp_tunnel *t)
 	return fd;
 }
 
-ssize_t dp_nhrp_send(struct dp_tunnel *t, const struct ipaddr *nbma, const void *pkt, size_t len)
+ssize_t dp_frame_send(struct dp_tunnel *t, const struct ipaddr *nbma, uint16_t ethertype,
+		      const void *pkt, size_t len)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
-		.sll_protocol = htons(GRE_PROTO_NHRP),
+		.sll_protocol = htons(ethertype),
 		.sll_ifindex = t->ifindex,
 		.sll_halen = MGRE_LLADDR_LEN,
 	};
 
+	/* The NHRP socket is SOCK_DGRAM: sll_protocol sets the ethertype of
+	 * what it sends, whatever it was bound to. */
 	if (dp_nhrp_fd(t) < 0 || dp_lladdr(nbma, sll.sll_addr) < 0)
 		return -1;
 	return sendto(t->nhrp_fd, pkt, len, 0, (struct sockaddr *)&sll, sizeof(sll));
+}
+
+ssize_t dp_nhrp_send(struct dp_tunnel *t, const struct ipaddr *nbma, const void *pkt, size_t len)
+{
+	return dp_frame_send(t, nbma, GRE_PROTO_NHRP, pkt, len);
 }
 
 ssize_t dp_nhrp_recv(struct dp_tunnel *t, void *buf, size_t cap, struct ipaddr *nbma)

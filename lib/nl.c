@@ -195,6 +195,11 @@ int nlh_neigh_replace(struct nlh *h, int ifindex, const struct ipaddr *dst, cons
 		rtnl_neigh_set_dst(n, d);
 		rtnl_neigh_set_lladdr(n, ll);
 		rtnl_neigh_set_state(n, permanent ? NUD_PERMANENT : NUD_REACHABLE);
+		/* Managed by a control plane (nhrpd): exempt from the kernel's
+		 * garbage collection and gc_thresh3 (a hub holds thousands), but
+		 * still aged to STALE and re-solicited while in use. */
+		if (!permanent)
+			rtnl_neigh_set_flags(n, NTF_EXT_LEARNED);
 		err = rtnl_neigh_add(h->sk, n, NLM_F_CREATE | NLM_F_REPLACE);
 	}
 	if (ll)

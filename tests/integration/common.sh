@@ -115,3 +115,90 @@ capture_stop() {
 need_root() {
 	[ "$(id -u)" -eq 0 ] || fail "integration tests need root (network namespaces)"
 }
+
+# ---- nhrpd ----
+
+NHRPD=${NHRPD:-$REPO/build/asan/nhrpd}
+declare -A NHRPD_PID
+
+nhrpd_sock() { echo "$LAB_DIR/nhrpd-r$1.sock"; }
+
+# nhrpd_conf SITE FILE [ip nhrp lines...]: tun0 with the lab's addresses,
+# holding time 10 s unless a line says otherwise. OVERLAY overrides the
+# overlay address (a spoke that claims someone else's).
+nhrpd_conf() {
+	local i=$1 file=$2
+	shift 2
+	{
+		echo "interface tun0"
+		echo " tunnel mode gre multipoint"
+		echo " tunnel source eth0"
+		echo " tunnel key 42"
+		echo " tunnel dataplane userspace"
+		echo " ip address ${OVERLAY:-$(lab_overlay "$i")}/24"
+		echo " ip nhrp network-id 1"
+		for l in "$@"; do echo " $l"; done
+	} >"$file"
+}
+
+# nhrpd_start SITE CONF [options]
+nhrpd_start() {
+	local i=$1 conf=$2
+	shift 2
+	lab_spawn "$i" "nhrpd-r$i" "$NHRPD" -f "$conf" -s "$(nhrpd_sock "$i")" -d nhrp "$@"
+	NHRPD_PID[$i]=$LAB_PID
+	lab_wait 10 "$CTL" -s "$(nhrpd_sock "$i")" show version ||
+		fail "nhrpd on router $i did not come up: $(cat "$LAB_DIR/nhrpd-r$i.log")"
+}
+
+# Stop nhrpd gracefully and insist on a clean exit (ASan leak check included).
+nhrpd_stop() {
+	local i=$1 pid=${NHRPD_PID[$1]} rc=0
+	kill -TERM "$pid" 2>/dev/null || fail "nhrpd on router $i is not running"
+	lab_wait 10 lab_proc_gone "$pid" || fail "nhrpd on router $i ignored SIGTERM"
+	wait "$pid" 2>/dev/null || rc=$?
+	[ "$rc" -eq 0 ] || fail "nhrpd on router $i exited with $rc: $(tail -n 40 "$LAB_DIR/nhrpd-r$i.log")"
+	if grep -q 'Sanitizer' "$LAB_DIR/nhrpd-r$i.log"; then
+		fail "sanitizer report from nhrpd on router $i: $(cat "$LAB_DIR/nhrpd-r$i.log")"
+	fi
+	unset "NHRPD_PID[$i]"
+}
+
+# nhrp_show SITE WORDS...: nhrpd's JSON for a show command.
+nhrp_show() {
+	local i=$1
+	shift
+	"$CTL" -s "$(nhrpd_sock "$i")" "$@" json
+}
+
+nhrp_true() {
+	local i=$1 filter=$2
+	shift 2
+	nhrp_show "$i" "$@" | jq -e "$filter" >/dev/null 2>&1
+}
+
+# nexpect SITE SECONDS FILTER WORDS...: poll nhrpd's JSON until FILTER holds.
+nexpect() {
+	local i=$1 secs=$2 filter=$3
+	shift 3
+	lab_wait "$secs" nhrp_true "$i" "$filter" "$@" ||
+		fail "router $i: expected $filter of '$*'; got: $(nhrp_show "$i" "$@")
+log: $(tail -n 20 "$LAB_DIR/nhrpd-r$i.log")"
+}
+
+# The dynamic entries of the hub's cache, as "overlay nbma" lines.
+nhrp_dynamic() {
+	nhrp_show "$1" show ip nhrp | jq -r '.interfaces[0].entries[] | select(.type == "dynamic") | "\(.protocol) \(.nbma)"' | sort
+}
+
+# The neighbour entry's lladdr for an overlay address on tun0 (mgred
+# encodes an IPv4 NBMA address a.b.c.d as 02:04:a:b:c:d).
+neigh_lladdr() {
+	lab_r "$1" ip -j neigh show dev tun0 to "$2" | jq -r '.[0].lladdr // empty'
+}
+nbma_lladdr() {
+	local IFS=.
+	# shellcheck disable=SC2086
+	set -- $1
+	printf '02:04:%02x:%02x:%02x:%02x' "$1" "$2" "$3" "$4"
+}

@@ -1,0 +1,256 @@
+/*
+ * An NHRP interface: the mGRE overlay interface that the data plane
+ * (mgred, or the kernel) provides, our NBMA address on the underlay, the
+ * NHRP frame socket, and what the configuration puts in the cache (our
+ * own address, static maps, the NHSes).
+ *
+ * The overlay interface may not exist yet when nhrpd starts, and goes away
+ * when the data plane restarts: the interface then detaches (dynamic
+ * state is lost with the neighbour table) and retries every second, and
+ * registration starts again once it is back.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/nl.h"
+#include "nhrpd/nhrpd.h"
+
+#define NHRP_ATTACH_RETRY_MS 1000
+
+static void nhrp_iface_nhrp_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct nhrp_iface *ifp = w->data;
+	static uint8_t pkt[NHRP_MAX_PACKET + 64];
+	struct ipaddr from;
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	/* Bounded batch, so one busy interface cannot starve the others. */
+	for (int i = 0; i < 64 && ifp->attached; i++) {
+		n = dp_nhrp_recv(ifp->dp, pkt, sizeof(pkt), &from);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (errno == EPROTO)
+				continue; /* our own frame, or no NBMA source */
+			nhrp_iface_detach(ifp, strerror(errno));
+			return;
+		}
+		if ((size_t)n > NHRP_MAX_PACKET) {
+			nhrp_drop(ifp, NHRP_DROP_MALFORMED, &from, "larger than an NHRP packet may be");
+			continue;
+		}
+		nhrp_recv_packet(ifp, pkt, (size_t)n, &from);
+	}
+}
+
+/* Our NBMA address: the tunnel source address, or that device's first. */
+static int nhrp_iface_find_nbma(struct nhrp_iface *ifp, struct nlh *nl)
+{
+	int idx;
+
+	if (ipaddr_is_set(&ifp->conf.source_addr)) {
+		ifp->nbma = ifp->conf.source_addr;
+		return 0;
+	}
+	idx = nlh_link_index(nl, ifp->conf.source_dev);
+	if (idx <= 0 || nlh_link_first_addr(nl, idx, AF_INET, &ifp->nbma) < 0)
+		return -1;
+	return 0;
+}
+
+static void nhrp_iface_load_config(struct nhrp_iface *ifp)
+{
+	const struct nhrp_iface_conf *c = &ifp->conf;
+	struct nhrp_cache_entry *e;
+
+	e = nhrp_cache_get(ifp, &c->addr);
+	if (!e)
+		e = nhrp_cache_new(ifp, &c->addr, NHRP_CACHE_LOCAL);
+	if (e) {
+		nhrp_cache_bind(e, NHRP_CACHE_LOCAL, &ifp->nbma, 0);
+		e->prefix_len = (uint8_t)c->plen;
+	}
+	for (unsigned i = 0; i < c->nmaps; i++) {
+		e = nhrp_cache_get(ifp, &c->maps[i].proto);
+		if (!e)
+			e = nhrp_cache_new(ifp, &c->maps[i].proto, NHRP_CACHE_STATIC);
+		if (e)
+			nhrp_cache_bind(e, NHRP_CACHE_STATIC, &c->maps[i].nbma, 0);
+	}
+	for (unsigned i = 0; i < c->nnhs; i++) {
+		e = nhrp_cache_get(ifp, &c->nhs[i].proto);
+		if (!e)
+			e = nhrp_cache_new(ifp, &c->nhs[i].proto, NHRP_CACHE_NHS);
+		if (e && e->type != NHRP_CACHE_STATIC)
+			nhrp_cache_bind(e, NHRP_CACHE_NHS, &c->nhs[i].nbma, 0);
+	}
+}
+
+static int nhrp_iface_attach(struct nhrp_iface *ifp)
+{
+	struct nlh *nl = nlh_open();
+	int fd;
+
+	if (!nl)
+		return -1;
+	ifp->dp = dp_tunnel_open(ifp->conf.backend, ifp->conf.name);
+	if (!ifp->dp)
+		goto fail;
+	if (nhrp_iface_find_nbma(ifp, nl) < 0) {
+		log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_GENERAL,
+			   "%s: tunnel source %s has no IPv4 address yet", ifp->conf.name,
+			   ifp->conf.source_dev);
+		goto fail;
+	}
+	ifp->ifindex = dp_tunnel_ifindex(ifp->dp);
+	if (nlh_link_get_mtu(nl, ifp->ifindex, &ifp->mtu) < 0)
+		ifp->mtu = 0;
+	fd = dp_nhrp_fd(ifp->dp);
+	if (fd < 0)
+		goto fail;
+	ev_io_init(&ifp->nhrp_io, nhrp_iface_nhrp_readable, fd, EV_READ);
+	ifp->nhrp_io.data = ifp;
+	ev_io_start(ifp->d->loop, &ifp->nhrp_io);
+	nlh_close(nl);
+	ifp->attached = true;
+	ifp->up_ms = nhrp_now_ms();
+	nhrp_iface_load_config(ifp);
+	if (nhrp_multicast_open(ifp) < 0)
+		log_warn("%s: multicast replication unavailable: %s", ifp->conf.name,
+			 strerror(errno));
+	for (unsigned i = 0; i < ifp->nnhs; i++)
+		nhrp_nhs_fsm(&ifp->nhs[i], NHRP_NHS_EV_START);
+	log_notice("%s: attached (ifindex %d, NBMA %s, %s data plane, %s)", ifp->conf.name,
+		   ifp->ifindex, ipaddr_format(&ifp->nbma, (char[IPADDR_STRLEN]){0}),
+		   dp_backend_name(ifp->conf.backend),
+		   nhrp_iface_is_server(ifp) ? "next-hop server" : "next-hop client");
+	return 0;
+fail:
+	dp_tunnel_close(ifp->dp);
+	ifp->dp = NULL;
+	nlh_close(nl);
+	return -1;
+}
+
+static void nhrp_iface_attach_timer(struct timer *t, void *arg)
+{
+	struct nhrp_iface *ifp = arg;
+
+	if (nhrp_iface_attach(ifp) < 0)
+		timer_start_ms(t, NHRP_ATTACH_RETRY_MS);
+}
+
+void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
+{
+	if (!ifp->attached)
+		return;
+	log_warn("%s: detached (%s); waiting for the interface to come back", ifp->conf.name,
+		 why);
+	for (unsigned i = 0; i < ifp->nnhs; i++)
+		nhrp_nhs_fsm(&ifp->nhs[i], NHRP_NHS_EV_STOP);
+	nhrp_multicast_close(ifp);
+	ev_io_stop(ifp->d->loop, &ifp->nhrp_io);
+	/* The neighbour table went with the interface: nothing to delete. */
+	dp_tunnel_close(ifp->dp);
+	ifp->dp = NULL;
+	ifp->attached = false;
+	nhrp_cache_flush(ifp, false);
+	timer_start_ms(&ifp->attach_timer, NHRP_ATTACH_RETRY_MS);
+}
+
+int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c)
+{
+	struct nhrp_iface *ifp;
+
+	if (d->nifaces == NHRP_MAX_IFACES)
+		return -1;
+	ifp = calloc(1, sizeof(*ifp));
+	if (!ifp)
+		return -1;
+	ifp->d = d;
+	ifp->conf = *c;
+	ifp->mcast_fd = -1;
+	if (nhrp_cache_init(&ifp->cache) < 0) {
+		free(ifp);
+		return -1;
+	}
+	ifp->nnhs = c->nnhs;
+	for (unsigned i = 0; i < c->nnhs; i++)
+		nhrp_nhs_init(&ifp->nhs[i], ifp, &c->nhs[i]);
+	timer_init(&ifp->attach_timer, d->loop, nhrp_iface_attach_timer, ifp);
+	d->ifaces[d->nifaces++] = ifp;
+	if (nhrp_iface_attach(ifp) < 0) {
+		log_warn("%s: not attached yet (%s); retrying every second", c->name,
+			 strerror(errno));
+		timer_start_ms(&ifp->attach_timer, NHRP_ATTACH_RETRY_MS);
+	}
+	return 0;
+}
+
+void nhrp_iface_destroy(struct nhrp_iface *ifp)
+{
+	struct nhrpd *d = ifp->d;
+
+	for (unsigned i = 0; i < ifp->nnhs; i++)
+		nhrp_nhs_fsm(&ifp->nhs[i], NHRP_NHS_EV_STOP);
+	timer_stop(&ifp->attach_timer);
+	nhrp_multicast_close(ifp);
+	if (ifp->attached)
+		ev_io_stop(d->loop, &ifp->nhrp_io);
+	/* Dynamic neighbour entries leave with us; static ones too. */
+	nhrp_cache_free(ifp);
+	dp_tunnel_close(ifp->dp);
+	explicit_bzero(ifp->conf.auth, sizeof(ifp->conf.auth));
+	for (unsigned i = 0; i < d->nifaces; i++)
+		if (d->ifaces[i] == ifp) {
+			d->ifaces[i] = d->ifaces[--d->nifaces];
+			break;
+		}
+	free(ifp);
+}
+
+struct nhrp_iface *nhrp_iface_by_index(struct nhrpd *d, int ifindex)
+{
+	for (unsigned i = 0; i < d->nifaces; i++)
+		if (d->ifaces[i]->attached && d->ifaces[i]->ifindex == ifindex)
+			return d->ifaces[i];
+	return NULL;
+}
+
+struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name)
+{
+	for (unsigned i = 0; i < d->nifaces; i++)
+		if (!strcmp(d->ifaces[i]->conf.name, name))
+			return d->ifaces[i];
+	return NULL;
+}
+
+uint32_t nhrp_next_request_id(struct nhrpd *d)
+{
+	if (++d->next_request_id == 0)
+		d->next_request_id = 1;
+	return d->next_request_id;
+}
+
+bool nhrp_iface_is_local(const struct nhrp_iface *ifp, const struct ipaddr *a)
+{
+	return ipaddr_equal(&ifp->conf.addr, a);
+}
+
+bool nhrp_iface_is_server(const struct nhrp_iface *ifp)
+{
+	return ifp->conf.nnhs == 0;
+}
+
+uint16_t nhrp_iface_holdtime(const struct nhrp_iface *ifp)
+{
+	return (uint16_t)ifp->conf.holdtime;
+}
+
+uint16_t nhrp_iface_mtu(const struct nhrp_iface *ifp)
+{
+	return ifp->mtu > 65535 ? 65535 : (uint16_t)ifp->mtu;
+}

@@ -1,0 +1,297 @@
+/*
+ * Address resolution (RFC 2332 5.2.1, 5.2.2) and how it is triggered.
+ *
+ * The kernel asks for the lladdr of an overlay next hop it has no
+ * neighbour entry for (an application solicitation, mGRE style). A spoke
+ * then sends a Resolution Request to its NHS. The hub forwards it to the
+ * client that registered the address (adding itself to the Forward
+ * Transit NHS Record, refusing loops and exhausted hop counts); that
+ * client answers the requester directly, and learns the requester's
+ * binding from the request as it does (Cisco DMVPN phase 2), so both ends
+ * get a neighbour entry and traffic goes spoke to spoke. The hub answers
+ * itself for addresses it holds statically, and negatively for addresses
+ * nobody registered; a negative answer is kept for a few seconds so that
+ * the kernel's retries do not become a storm.
+ *
+ * A binding learnt this way is refreshed while it is used: the kernel
+ * re-solicits an entry it is using once its reachable time runs out, and
+ * a solicitation within the last third of the holding time re-resolves.
+ */
+#include <string.h>
+
+#include "nhrpd/nhrpd.h"
+
+static struct nhrp_nhs *nhrp_resolve_pick_nhs(struct nhrp_iface *ifp)
+{
+	for (unsigned i = 0; i < ifp->nnhs; i++)
+		if (ifp->nhs[i].state == NHRP_NHS_UP)
+			return &ifp->nhs[i];
+	return ifp->nnhs ? &ifp->nhs[0] : NULL;
+}
+
+static void nhrp_resolve_send(struct nhrp_iface *ifp, struct nhrp_cache_entry *e)
+{
+	struct nhrp_nhs *n = nhrp_resolve_pick_nhs(ifp);
+	struct nhrp_packet p;
+	struct nhrp_cie *cie;
+
+	if (!n)
+		return;
+	nhrp_packet_init(ifp, &p, NHRP_RESOLUTION_REQUEST);
+	p.dst_proto = e->proto;
+	p.flags = NHRP_FLAG_RES_Q; /* we are a router (RFC 2332 5.2.1) */
+	if (!ifp->conf.no_unique)
+		p.flags |= NHRP_FLAG_RES_U;
+	p.request_id = e->request_id = nhrp_next_request_id(ifp->d);
+	/* Our own binding, for the responder to cache (5.2.1). */
+	p.n_cie = 1;
+	cie = &p.cie[0];
+	cie->prefix_len = (uint8_t)(ipaddr_len(&ifp->conf.addr) * 8);
+	cie->holding_time = nhrp_iface_holdtime(ifp);
+	cie->mtu = nhrp_iface_mtu(ifp);
+	nhrp_packet_add_request_exts(ifp, &p);
+	e->tries++;
+	nhrp_send(ifp, &p, &n->conf.nbma);
+}
+
+void nhrp_resolve_start(struct nhrp_iface *ifp, const struct ipaddr *proto)
+{
+	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
+
+	if (!nhrp_resolve_pick_nhs(ifp))
+		return; /* a hub knows all it can know: no one to ask */
+	if (!e)
+		e = nhrp_cache_new(ifp, proto, NHRP_CACHE_INCOMPLETE);
+	if (!e) {
+		ifp->traffic.dropped[NHRP_DROP_NO_RESOURCES]++;
+		return;
+	}
+	e->tries = 0;
+	nhrp_resolve_send(ifp, e);
+	timer_start_ms(&e->timer, NHRP_RESOLVE_TIMEOUT_MS);
+}
+
+void nhrp_resolve_retry(struct nhrp_cache_entry *e)
+{
+	if (e->tries >= NHRP_RESOLVE_TRIES) {
+		nhrp_cache_bind(e, NHRP_CACHE_NEGATIVE, &(struct ipaddr){0},
+				NHRP_NEGATIVE_HOLD_MS / 1000);
+		return;
+	}
+	nhrp_resolve_send(e->ifp, e);
+	timer_start_ms(&e->timer, (uint64_t)NHRP_RESOLVE_TIMEOUT_MS << e->tries);
+}
+
+void nhrp_neigh_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto)
+{
+	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
+	uint64_t now = nhrp_now_ms();
+
+	if (!e) {
+		nhrp_resolve_start(ifp, proto);
+		return;
+	}
+	e->last_used_ms = now;
+	if (!nhrp_cache_entry_valid(e))
+		return; /* incomplete: under way; negative: wait it out */
+	/* Confirm the binding to the kernel: the entry is reachable again. */
+	nhrp_cache_neigh_refresh(e);
+	if (e->type == NHRP_CACHE_CACHED && e->expires_ms > now && e->request_id == 0 &&
+	    e->expires_ms - now < (uint64_t)e->holding_time * 1000 / 3) {
+		e->tries = 0;
+		nhrp_resolve_send(ifp, e); /* refresh while in use */
+	}
+}
+
+/* Learn the requester's binding from its request (RFC 2332 5.2.1: the
+ * responder may cache the source's binding for the CIE's holding time). */
+static void nhrp_resolve_learn_requester(struct nhrp_iface *ifp, const struct nhrp_packet *p)
+{
+	const struct nhrp_ext *nat = nhrp_packet_ext((struct nhrp_packet *)p, NHRP_EXT_NAT_ADDRESS);
+	const struct ipaddr *nbma = &p->src_nbma;
+	uint16_t hold = p->n_cie ? p->cie[0].holding_time : 0;
+	struct nhrp_cache_entry *e;
+
+	/* The NHS saw the requester's real address: trust it over the claim. */
+	if (nat && nat->n_cie && ipaddr_is_set(&nat->cie[0].nbma) &&
+	    ipaddr_equal(&nat->cie[0].proto, &p->src_proto))
+		nbma = &nat->cie[0].nbma;
+	if (!hold)
+		hold = nhrp_iface_holdtime(ifp);
+	e = nhrp_cache_get(ifp, &p->src_proto);
+	if (e && e->type > NHRP_CACHE_CACHED)
+		return; /* registered, configured or ours: keep it */
+	if (!e)
+		e = nhrp_cache_new(ifp, &p->src_proto, NHRP_CACHE_CACHED);
+	if (!e)
+		return;
+	e->request_id = 0;
+	nhrp_cache_bind(e, NHRP_CACHE_CACHED, nbma, hold);
+}
+
+/* Answer a request for an address we hold (ours, or a static map on a
+ * server), straight to the requester. */
+static void nhrp_resolve_answer(struct nhrp_iface *ifp, const struct nhrp_packet *req,
+				struct nhrp_cache_entry *e, const struct ipaddr *to_nbma)
+{
+	struct nhrp_packet rep;
+	struct nhrp_cie *cie;
+
+	nhrp_packet_reply_from(req, &rep, NHRP_RESOLUTION_REPLY);
+	rep.flags |= NHRP_FLAG_RES_A; /* authoritative: we own or configured it */
+	rep.n_cie = 1;
+	cie = &rep.cie[0];
+	memset(cie, 0, sizeof(*cie));
+	cie->prefix_len = (uint8_t)(ipaddr_len(&e->proto) * 8);
+	cie->holding_time = nhrp_iface_holdtime(ifp);
+	cie->mtu = nhrp_iface_mtu(ifp);
+	cie->nbma = e->type == NHRP_CACHE_LOCAL ? ifp->nbma : e->nbma;
+	cie->proto = e->proto;
+	nhrp_packet_fill_responder(ifp, &rep);
+	nhrp_cache_add_purge_target(e, to_nbma, &req->src_proto);
+	nhrp_send(ifp, &rep, to_nbma);
+}
+
+static void nhrp_resolve_nak(struct nhrp_iface *ifp, const struct nhrp_packet *req,
+			     const struct ipaddr *to_nbma)
+{
+	struct nhrp_packet rep;
+
+	nhrp_packet_reply_from(req, &rep, NHRP_RESOLUTION_REPLY);
+	rep.n_cie = 1;
+	memset(&rep.cie[0], 0, sizeof(rep.cie[0]));
+	rep.cie[0].code = NHRP_CODE_NO_BINDING;
+	rep.cie[0].prefix_len = (uint8_t)(ipaddr_len(&req->dst_proto) * 8);
+	rep.cie[0].proto = req->dst_proto;
+	nhrp_packet_fill_responder(ifp, &rep);
+	nhrp_send(ifp, &rep, to_nbma);
+}
+
+/* RFC 2332 5.3.1: a transit NHS adds itself to the Forward Transit NHS
+ * Record; finding itself there already means a loop (5.3.1, 5.2.7). */
+static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
+				size_t len, const struct ipaddr *from, const struct ipaddr *to)
+{
+	struct nhrp_ext *fwd = nhrp_packet_ext(p, NHRP_EXT_FORWARD_TRANSIT);
+	struct nhrp_cie *cie;
+
+	if (p->hop_count <= 1) {
+		nhrp_drop(ifp, NHRP_DROP_HOP_COUNT, from, "hop count exhausted");
+		nhrp_send_error(ifp, pkt, len, p, NHRP_ERR_HOP_COUNT_EXCEEDED, 0, from);
+		return -1;
+	}
+	if (fwd) {
+		for (size_t i = 0; i < fwd->n_cie; i++)
+			if (ipaddr_equal(&fwd->cie[i].proto, &ifp->conf.addr)) {
+				nhrp_drop(ifp, NHRP_DROP_LOOP, from, "we are in the transit record");
+				nhrp_send_error(ifp, pkt, len, p, NHRP_ERR_LOOP_DETECTED, 0, from);
+				return -1;
+			}
+		if (fwd->n_cie == NHRP_MAX_EXT_CIE) {
+			nhrp_drop(ifp, NHRP_DROP_HOP_COUNT, from, "transit record full");
+			return -1;
+		}
+		cie = &fwd->cie[fwd->n_cie++];
+		memset(cie, 0, sizeof(*cie));
+		cie->prefix_len = (uint8_t)(ipaddr_len(&ifp->conf.addr) * 8);
+		cie->holding_time = nhrp_iface_holdtime(ifp);
+		cie->mtu = nhrp_iface_mtu(ifp);
+		cie->nbma = ifp->nbma;
+		cie->proto = ifp->conf.addr;
+	}
+	/* Tell the responder where the requester really is (Cisco NAT ext). */
+	struct nhrp_ext *nat = nhrp_packet_ext(p, NHRP_EXT_NAT_ADDRESS);
+	if (nat && nat->n_cie == 0 && !ipaddr_equal(from, &p->src_nbma)) {
+		struct nhrp_cache_entry *src = nhrp_cache_get(ifp, &p->src_proto);
+
+		if (src && src->type == NHRP_CACHE_DYNAMIC) {
+			nat->n_cie = 1;
+			memset(&nat->cie[0], 0, sizeof(nat->cie[0]));
+			nat->cie[0].prefix_len = (uint8_t)(ipaddr_len(&p->src_proto) * 8);
+			nat->cie[0].nbma = src->nbma;
+			nat->cie[0].proto = p->src_proto;
+		}
+	}
+	p->hop_count--;
+	if (nhrp_send(ifp, p, to) < 0)
+		return -1;
+	ifp->traffic.forwarded[NHRP_RESOLUTION_REQUEST]++;
+	return 0;
+}
+
+void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
+			       size_t len, const struct ipaddr *from_nbma)
+{
+	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->dst_proto);
+	struct nhrp_nhs *n;
+
+	if (nhrp_iface_is_local(ifp, &p->src_proto)) {
+		nhrp_drop(ifp, NHRP_DROP_LOOP, from_nbma, "our own request came back");
+		return;
+	}
+	if (e && e->type == NHRP_CACHE_LOCAL) {
+		/* For us: we are the authority. The requester goes direct. */
+		nhrp_resolve_learn_requester(ifp, p);
+		e = nhrp_cache_get(ifp, &p->dst_proto);
+		if (e)
+			nhrp_resolve_answer(ifp, p, e, &p->src_nbma);
+		return;
+	}
+	if (e && e->type == NHRP_CACHE_DYNAMIC) {
+		/* Its owner answers (and learns the requester): forward. */
+		if (nhrp_resolve_forward(ifp, p, pkt, len, from_nbma, &e->nbma) == 0)
+			nhrp_cache_add_purge_target(e, from_nbma, &p->src_proto);
+		return;
+	}
+	if (e && e->type == NHRP_CACHE_STATIC) {
+		nhrp_resolve_answer(ifp, p, e, from_nbma);
+		return;
+	}
+	/* Not ours to answer: up the hierarchy, or nobody has it. */
+	n = nhrp_resolve_pick_nhs(ifp);
+	if (n && !ipaddr_equal(&n->conf.nbma, from_nbma)) {
+		nhrp_resolve_forward(ifp, p, pkt, len, from_nbma, &n->conf.nbma);
+		return;
+	}
+	nhrp_resolve_nak(ifp, p, from_nbma);
+}
+
+void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
+			     const struct ipaddr *from_nbma)
+{
+	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->dst_proto);
+	const struct nhrp_cie *cie = p->n_cie ? &p->cie[0] : NULL;
+	const struct nhrp_ext *resp;
+	struct ipaddr nbma;
+
+	if (!nhrp_iface_is_local(ifp, &p->src_proto) || !e || !e->request_id ||
+	    e->request_id != p->request_id || !cie) {
+		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma, "resolution reply nobody asked for");
+		return;
+	}
+	e->request_id = 0;
+	if (e->type > NHRP_CACHE_CACHED)
+		return; /* became a registration or config meanwhile */
+	if (cie->code != NHRP_CODE_SUCCESS || !ipaddr_is_set(&cie->nbma)) {
+		if (e->type == NHRP_CACHE_INCOMPLETE)
+			nhrp_cache_bind(e, NHRP_CACHE_NEGATIVE, &(struct ipaddr){0},
+					NHRP_NEGATIVE_HOLD_MS / 1000);
+		return;
+	}
+	nbma = cie->nbma;
+	/* The owner answered itself from an address other than it claims:
+	 * it is behind NAT, and that address is the one that works. */
+	resp = nhrp_packet_ext(p, NHRP_EXT_RESPONDER_ADDRESS);
+	e->nat = false;
+	if (resp && resp->n_cie && ipaddr_equal(&resp->cie[0].proto, &p->dst_proto) &&
+	    !ipaddr_equal(from_nbma, &cie->nbma)) {
+		e->nbma_claimed = cie->nbma;
+		e->nat = true;
+		nbma = *from_nbma;
+	}
+	e->prefix_len = cie->prefix_len;
+	e->mtu = cie->mtu;
+	e->created_ms = nhrp_now_ms();
+	nhrp_cache_bind(e, NHRP_CACHE_CACHED, &nbma,
+			cie->holding_time ? cie->holding_time : nhrp_iface_holdtime(ifp));
+}

@@ -1,0 +1,143 @@
+/*
+ * Next-hop server: Registration Requests (RFC 2332 5.2.3, 5.2.4) and
+ * Purges (5.2.5, 5.2.6).
+ *
+ * A registration binds the client's protocol address to the NBMA address
+ * the request came from (which differs from the one it claims when it is
+ * behind NAT: Cisco's NAT extension tells it so in the reply). A unique
+ * binding, or a unique request, is never overwritten by another NBMA
+ * address: the request is refused with "unique address already
+ * registered" and the existing binding stays.
+ */
+#include <string.h>
+
+#include "nhrpd/nhrpd.h"
+
+/* Decide one CIE of a registration; returns its reply code. */
+static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhrp_packet *p,
+					const struct nhrp_cie *cie, const struct ipaddr *from_nbma)
+{
+	const struct ipaddr *proto = ipaddr_is_set(&cie->proto) ? &cie->proto : &p->src_proto;
+	const struct ipaddr *claimed = ipaddr_is_set(&cie->nbma) ? &cie->nbma : &p->src_nbma;
+	bool unique = p->flags & NHRP_FLAG_REG_U;
+	struct nhrp_cache_entry *e;
+	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
+
+	if (proto->family != ifp->conf.addr.family)
+		return NHRP_CODE_ADMIN_PROHIBITED;
+	/* A client registers its own address, not someone else's. */
+	if (!ipaddr_equal(proto, &p->src_proto))
+		return NHRP_CODE_ADMIN_PROHIBITED;
+	e = nhrp_cache_get(ifp, proto);
+	if (e && e->type >= NHRP_CACHE_NHS)
+		return NHRP_CODE_ADMIN_PROHIBITED; /* ours, a static map or an NHS */
+	if (e && e->type == NHRP_CACHE_DYNAMIC && !ipaddr_equal(&e->nbma, from_nbma)) {
+		if (e->unique || unique) {
+			log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_NHRP,
+				   "%s: %s from %s refused: registered uniquely from %s",
+				   ifp->conf.name, ipaddr_format(proto, a),
+				   ipaddr_format(from_nbma, b),
+				   ipaddr_format(&e->nbma, (char[IPADDR_STRLEN]){0}));
+			return NHRP_CODE_UNIQUE_ALREADY_REGISTERED;
+		}
+		/* A non-unique client moved: whoever we told is out of date. */
+		for (unsigned i = 0; i < e->npurge; i++)
+			nhrp_send_purge(ifp, e, &e->purge[i]);
+		e->npurge = 0;
+	}
+	if (cie->holding_time == 0) {
+		/* Holding time 0: the client withdraws its registration. */
+		if (e && e->type == NHRP_CACHE_DYNAMIC)
+			nhrp_cache_remove(e, "deregistered");
+		return NHRP_CODE_SUCCESS;
+	}
+	if (!e)
+		e = nhrp_cache_new(ifp, proto, NHRP_CACHE_DYNAMIC);
+	if (!e)
+		return NHRP_CODE_INSUFFICIENT_RESOURCES;
+	if (e->type != NHRP_CACHE_DYNAMIC)
+		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: %s registered from %s", ifp->conf.name,
+			ipaddr_format(proto, a), ipaddr_format(from_nbma, b));
+	e->unique = unique;
+	e->nat = !ipaddr_equal(claimed, from_nbma);
+	e->nbma_claimed = e->nat ? *claimed : (struct ipaddr){0};
+	e->mtu = cie->mtu;
+	nhrp_cache_bind(e, NHRP_CACHE_DYNAMIC, from_nbma, cie->holding_time);
+	return NHRP_CODE_SUCCESS;
+}
+
+void nhrp_server_recv_registration(struct nhrp_iface *ifp, struct nhrp_packet *p,
+				   const struct ipaddr *from_nbma)
+{
+	struct nhrp_packet rep;
+	struct nhrp_ext *nat;
+
+	if (!nhrp_iface_is_local(ifp, &p->dst_proto)) {
+		nhrp_drop(ifp, NHRP_DROP_NOT_SERVER, from_nbma, "registration for another server");
+		return;
+	}
+	if (p->n_cie == 0) {
+		nhrp_drop(ifp, NHRP_DROP_MALFORMED, from_nbma, "registration without a CIE");
+		return;
+	}
+	nhrp_packet_reply_from(p, &rep, NHRP_REGISTRATION_REPLY);
+	for (size_t i = 0; i < p->n_cie; i++)
+		rep.cie[i].code = nhrp_server_register_one(ifp, p, &p->cie[i], from_nbma);
+	nhrp_packet_fill_responder(ifp, &rep);
+	/* Cisco NAT extension: tell the client the address we saw. */
+	nat = nhrp_packet_ext(&rep, NHRP_EXT_NAT_ADDRESS);
+	if (nat) {
+		memset(nat->cie, 0, sizeof(nat->cie[0]));
+		nat->n_cie = 1;
+		nat->cie[0].prefix_len = (uint8_t)(ipaddr_len(&p->src_proto) * 8);
+		nat->cie[0].nbma = *from_nbma;
+		nat->cie[0].proto = p->src_proto;
+	}
+	nhrp_send(ifp, &rep, from_nbma);
+}
+
+void nhrp_send_purge(struct nhrp_iface *ifp, const struct nhrp_cache_entry *e,
+		     const struct nhrp_purge_target *to)
+{
+	struct nhrp_packet p;
+
+	nhrp_packet_init(ifp, &p, NHRP_PURGE_REQUEST);
+	p.dst_proto = to->proto;
+	p.request_id = nhrp_next_request_id(ifp->d);
+	p.n_cie = 1;
+	p.cie[0].prefix_len = e->prefix_len;
+	p.cie[0].proto = e->proto;
+	nhrp_packet_add_auth(ifp, &p);
+	p.has_extensions = true;
+	nhrp_send(ifp, &p, &to->nbma);
+}
+
+/*
+ * RFC 2332 5.2.5: drop the bindings named in the CIEs and answer (unless
+ * N is set). Only what we learnt from others can be purged: a client may
+ * withdraw its own registration, nobody else's; configuration is never
+ * purged.
+ */
+void nhrp_recv_purge_request(struct nhrp_iface *ifp, struct nhrp_packet *p,
+			     const struct ipaddr *from_nbma)
+{
+	struct nhrp_packet rep;
+
+	if (!nhrp_iface_is_local(ifp, &p->dst_proto)) {
+		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma, "purge for another address");
+		return;
+	}
+	for (size_t i = 0; i < p->n_cie; i++) {
+		struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->cie[i].proto);
+
+		if (!e || e->type >= NHRP_CACHE_NHS)
+			continue;
+		if (e->type == NHRP_CACHE_DYNAMIC && !ipaddr_equal(&e->nbma, from_nbma))
+			continue;
+		nhrp_cache_remove(e, "purged");
+	}
+	if (p->flags & NHRP_FLAG_PURGE_N)
+		return;
+	nhrp_packet_reply_from(p, &rep, NHRP_PURGE_REPLY);
+	nhrp_send(ifp, &rep, from_nbma);
+}

@@ -1,0 +1,344 @@
+/*
+ * nhrpd: NHRP (RFC 2332) with the Cisco DMVPN conventions, per mGRE tunnel
+ * interface, as next-hop client (spoke), next-hop server (hub) or both.
+ *
+ * Objects, one file each:
+ *   nhrpd_conf.c     the `interface` blocks' `ip nhrp ...` lines
+ *   nhrp_iface.c     a tunnel interface: data plane handle, NHRP socket
+ *   nhrp_cache.c     the cache (overlay -> NBMA bindings) mirrored into the
+ *                    interface's neighbour table
+ *   nhrp_nhs.c       next-hop client: registration with each NHS (FSM)
+ *   nhrp_server.c    next-hop server: registrations, purges
+ *   nhrp_resolve.c   Resolution Requests/Replies, on neighbour misses
+ *   nhrp_send.c      building and sending packets with the standard
+ *                    extensions; Error Indications
+ *   nhrp_recv.c      receive path: decode, authenticate, dispatch by type
+ *   nhrp_neigh.c     rtnetlink: the kernel's neighbour solicitations
+ *   nhrp_multicast.c replication of overlay multicast to peers
+ *   nhrpd_ctl.c      control socket: show ip nhrp, show dmvpn, clear
+ */
+#ifndef DMVPN_NHRPD_H
+#define DMVPN_NHRPD_H
+
+#include <ev.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gre/dataplane.h"
+#include "lib/addr.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/strbuf.h"
+#include "nhrpd/nhrp_packet.h"
+
+#define NHRPD_VERSION "0.1"
+#define NHRP_MAX_IFACES 16
+#define NHRP_MAX_NHS 8
+#define NHRP_MAX_STATIC 64
+#define NHRP_MAX_MCAST_STATIC 16
+#define NHRP_AUTH_MAX 8		     /* Cisco: cleartext password, 8 characters */
+#define NHRP_DEFAULT_HOLDTIME 7200   /* seconds; Cisco's and FRR's default */
+#define NHRP_NEGATIVE_HOLD_MS 10000  /* a negative answer is believed this long */
+#define NHRP_MAX_CACHE 65536	     /* entries per interface */
+#define NHRP_RESOLVE_TIMEOUT_MS 1000 /* first retry of a Resolution Request */
+#define NHRP_RESOLVE_TRIES 3
+
+/* ---------- configuration ---------- */
+
+struct nhrp_nhs_conf {
+	struct ipaddr proto; /* the NHS's overlay address */
+	struct ipaddr nbma;
+	bool multicast;
+	int line;
+};
+
+struct nhrp_map_conf {
+	struct ipaddr proto;
+	struct ipaddr nbma;
+	int line;
+};
+
+struct nhrp_iface_conf {
+	char name[IFNAMSIZ];
+	int line;
+	enum dp_backend backend;
+	char source_dev[IFNAMSIZ];  /* tunnel source IFNAME */
+	struct ipaddr source_addr;  /* or tunnel source ADDRESS */
+	struct ipaddr addr;	    /* ip address A/P: our overlay address */
+	unsigned plen;
+	bool nhrp;		    /* has any ip nhrp line */
+	uint32_t network_id;
+	uint32_t holdtime;	    /* seconds */
+	uint32_t reg_timeout;	    /* seconds between registrations; 0: holdtime/3 */
+	bool no_unique;
+	bool mcast_dynamic;	    /* ip nhrp map multicast dynamic */
+	bool mcast_nhs;		    /* ip nhrp map multicast nhs */
+	bool redirect;
+	bool shortcut;
+	uint8_t auth[NHRP_AUTH_MAX];
+	size_t auth_len;	    /* 0: no authentication */
+	unsigned nnhs;
+	struct nhrp_nhs_conf nhs[NHRP_MAX_NHS];
+	unsigned nmaps;
+	struct nhrp_map_conf maps[NHRP_MAX_STATIC];
+	unsigned nmcast;
+	struct ipaddr mcast[NHRP_MAX_MCAST_STATIC];
+};
+
+struct nhrpd_conf {
+	unsigned nifaces;
+	struct nhrp_iface_conf ifaces[NHRP_MAX_IFACES];
+};
+
+int nhrpd_conf_load(const char *path, struct nhrpd_conf *c, struct strbuf *errors);
+int nhrpd_conf_load_mem(const char *name, const void *data, size_t len, struct nhrpd_conf *c,
+			struct strbuf *errors);
+/* Wipe secrets (authentication) held by a configuration. */
+void nhrpd_conf_wipe(struct nhrpd_conf *c);
+
+/* ---------- counters ---------- */
+
+enum nhrp_drop {
+	NHRP_DROP_MALFORMED,	  /* decode refused it */
+	NHRP_DROP_AUTH,		  /* authentication missing or wrong */
+	NHRP_DROP_UNEXPECTED,	  /* a reply nobody asked for, wrong type for our role */
+	NHRP_DROP_HOP_COUNT,	  /* hop count exhausted */
+	NHRP_DROP_LOOP,		  /* our own address in a transit record */
+	NHRP_DROP_NOT_SERVER,	  /* a request for a server we are not */
+	NHRP_DROP_NO_RESOURCES,	  /* cache full */
+	NHRP_DROP_SEND_ERROR,	  /* could not send */
+	NHRP_DROP__COUNT
+};
+const char *nhrp_drop_name(enum nhrp_drop d);
+
+struct nhrp_traffic {
+	uint64_t sent[NHRP_TYPE_MAX + 1];
+	uint64_t received[NHRP_TYPE_MAX + 1];
+	uint64_t forwarded[NHRP_TYPE_MAX + 1];
+	uint64_t dropped[NHRP_DROP__COUNT];
+	uint64_t mcast_replicated;
+	uint64_t mcast_send_error;
+};
+
+/* ---------- cache ---------- */
+
+/* Cisco's cache attributes, in order of precedence. */
+enum nhrp_cache_type {
+	NHRP_CACHE_INCOMPLETE, /* resolution under way */
+	NHRP_CACHE_NEGATIVE,   /* resolution failed: do not ask again for a while */
+	NHRP_CACHE_CACHED,     /* learnt from a resolution (either side) */
+	NHRP_CACHE_DYNAMIC,    /* registered with us (we are its NHS) */
+	NHRP_CACHE_NHS,	       /* one of our NHSes (ip nhrp nhs) */
+	NHRP_CACHE_STATIC,     /* ip nhrp map */
+	NHRP_CACHE_LOCAL,      /* our own address */
+};
+const char *nhrp_cache_type_name(enum nhrp_cache_type t);
+
+#define NHRP_MAX_PURGE_TARGETS 8
+
+/* Who was told about a binding (so that it can be purged, RFC 2332 5.2.5). */
+struct nhrp_purge_target {
+	struct ipaddr nbma;
+	struct ipaddr proto;
+};
+
+struct nhrp_cache_entry {
+	struct nhrp_cache_entry *hnext; /* hash chain */
+	struct nhrp_iface *ifp;
+	enum nhrp_cache_type type;
+	struct ipaddr proto;
+	uint8_t prefix_len;
+	struct ipaddr nbma;	    /* as we reach it (after NAT) */
+	struct ipaddr nbma_claimed; /* what the peer said, when it differs */
+	bool unique;
+	bool nat;
+	bool neigh_installed;
+	uint16_t holding_time;	    /* seconds, as granted */
+	uint16_t mtu;
+	uint64_t created_ms;
+	uint64_t expires_ms;	    /* 0: never */
+	uint64_t last_used_ms;	    /* last neighbour solicitation for it */
+	uint32_t request_id;	    /* outstanding resolution */
+	unsigned tries;
+	struct timer timer;	    /* expiry, or resolution retry */
+	unsigned npurge;
+	struct nhrp_purge_target purge[NHRP_MAX_PURGE_TARGETS];
+};
+
+struct nhrp_cache {
+	struct nhrp_cache_entry **buckets;
+	size_t nbuckets;
+	size_t count;
+	size_t count_by_type[NHRP_CACHE_LOCAL + 1];
+};
+
+int nhrp_cache_init(struct nhrp_cache *c);
+void nhrp_cache_flush(struct nhrp_iface *ifp, bool keep_config); /* frees entries */
+void nhrp_cache_free(struct nhrp_iface *ifp);
+struct nhrp_cache_entry *nhrp_cache_get(struct nhrp_iface *ifp, const struct ipaddr *proto);
+/* Create (type, no NBMA yet) or NULL when full. */
+struct nhrp_cache_entry *nhrp_cache_new(struct nhrp_iface *ifp, const struct ipaddr *proto,
+					enum nhrp_cache_type type);
+/*
+ * Bind an entry: type, NBMA, holding time (0 = permanent) and install or
+ * refresh its neighbour entry. The entry's timer expires it.
+ */
+void nhrp_cache_bind(struct nhrp_cache_entry *e, enum nhrp_cache_type type,
+		     const struct ipaddr *nbma, uint16_t holding_time);
+/* Re-install the neighbour entry of a valid binding (the kernel asked). */
+void nhrp_cache_neigh_refresh(struct nhrp_cache_entry *e);
+void nhrp_cache_set_type(struct nhrp_cache_entry *e, enum nhrp_cache_type type);
+/* Remove: neighbour entry deleted, purges sent to whoever was told. */
+void nhrp_cache_remove(struct nhrp_cache_entry *e, const char *why);
+void nhrp_cache_add_purge_target(struct nhrp_cache_entry *e, const struct ipaddr *nbma,
+				 const struct ipaddr *proto);
+/* Iterate every entry (the callback may not remove entries). */
+void nhrp_cache_foreach(struct nhrp_iface *ifp, void (*fn)(struct nhrp_cache_entry *, void *),
+			void *arg);
+bool nhrp_cache_entry_valid(const struct nhrp_cache_entry *e); /* usable binding */
+
+/* ---------- next-hop client ---------- */
+
+enum nhrp_nhs_state {
+	NHRP_NHS_DOWN,	  /* not registered; retrying with backoff */
+	NHRP_NHS_PROBING, /* a registration is outstanding and overdue */
+	NHRP_NHS_UP,	  /* registered */
+};
+const char *nhrp_nhs_state_name(enum nhrp_nhs_state s);
+
+enum nhrp_nhs_event {
+	NHRP_NHS_EV_START,
+	NHRP_NHS_EV_TIMER,	 /* time to send (refresh or retry) */
+	NHRP_NHS_EV_REPLY_OK,
+	NHRP_NHS_EV_REPLY_REFUSED,
+	NHRP_NHS_EV_STOP,
+};
+
+struct nhrp_nhs {
+	struct nhrp_iface *ifp;
+	struct nhrp_nhs_conf conf;
+	enum nhrp_nhs_state state;
+	uint32_t request_id;
+	uint64_t sent_ms;
+	uint64_t up_since_ms;
+	uint64_t last_reply_ms;
+	uint16_t last_code;	/* CIE code of the last reply */
+	unsigned missed;	/* requests without a reply since the last one */
+	uint64_t requests, replies, refusals;
+	struct backoff backoff;
+	struct timer timer;
+	bool nat_detected;
+};
+
+void nhrp_nhs_init(struct nhrp_nhs *n, struct nhrp_iface *ifp, const struct nhrp_nhs_conf *c);
+void nhrp_nhs_fsm(struct nhrp_nhs *n, enum nhrp_nhs_event ev);
+void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
+			 const struct ipaddr *from_nbma);
+
+/* ---------- interface ---------- */
+
+struct nhrp_iface {
+	struct nhrpd *d;
+	struct nhrp_iface_conf conf;
+	struct dp_tunnel *dp;
+	int ifindex;
+	struct ipaddr nbma; /* our NBMA address */
+	bool attached;	     /* the overlay interface exists and we hold it */
+	struct timer attach_timer;
+	unsigned mtu;
+	ev_io nhrp_io;
+	int mcast_fd;
+	ev_io mcast_io;
+	struct nhrp_cache cache;
+	unsigned nnhs;
+	struct nhrp_nhs nhs[NHRP_MAX_NHS];
+	struct nhrp_traffic traffic;
+	struct log_ratelimit rl;
+	uint64_t up_ms;
+};
+
+struct nhrpd {
+	struct ev_loop *loop;
+	struct ctl_server *ctl;
+	unsigned nifaces;
+	struct nhrp_iface *ifaces[NHRP_MAX_IFACES];
+	int neigh_fd;
+	ev_io neigh_io;
+	uint32_t next_request_id;
+	uint64_t started_ms;
+};
+
+int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c);
+/* The overlay interface went away (its data plane restarted): drop what
+ * lived on it and try to attach again. */
+void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why);
+void nhrp_iface_destroy(struct nhrp_iface *ifp);
+struct nhrp_iface *nhrp_iface_by_index(struct nhrpd *d, int ifindex);
+struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name);
+uint32_t nhrp_next_request_id(struct nhrpd *d);
+/* Is a an address of ours on this interface? */
+bool nhrp_iface_is_local(const struct nhrp_iface *ifp, const struct ipaddr *a);
+bool nhrp_iface_is_server(const struct nhrp_iface *ifp); /* a hub: no NHS configured */
+uint16_t nhrp_iface_holdtime(const struct nhrp_iface *ifp);
+uint16_t nhrp_iface_mtu(const struct nhrp_iface *ifp);
+
+/* ---------- packets ---------- */
+
+/* Start a request/reply from our addresses (fixed header, mandatory part). */
+void nhrp_packet_init(struct nhrp_iface *ifp, struct nhrp_packet *p, enum nhrp_type type);
+/* Add the extensions every request carries (RFC 2332 5.3; Cisco: NAT). */
+void nhrp_packet_add_request_exts(struct nhrp_iface *ifp, struct nhrp_packet *p);
+/* Authentication extension, when configured (must be first, RFC 2332 5.3.4). */
+void nhrp_packet_add_auth(struct nhrp_iface *ifp, struct nhrp_packet *p);
+/* A reply starts as a copy of its request with the type changed (RFC 2332
+ * 5.2.2, 5.2.4, 5.2.6): same addresses, request id and extensions. */
+void nhrp_packet_reply_from(const struct nhrp_packet *req, struct nhrp_packet *rep,
+			    enum nhrp_type type);
+/* Our CIE into the Responder Address extension, when the request has one. */
+void nhrp_packet_fill_responder(struct nhrp_iface *ifp, struct nhrp_packet *rep);
+/* Encode and send to an NBMA address; counts it. 0 or -1. */
+int nhrp_send(struct nhrp_iface *ifp, struct nhrp_packet *p, const struct ipaddr *nbma);
+/* Send an Error Indication about a packet we received (RFC 2332 5.2.7). */
+void nhrp_send_error(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
+		     const struct nhrp_packet *orig, uint16_t code, uint16_t offset,
+		     const struct ipaddr *to_nbma);
+void nhrp_drop(struct nhrp_iface *ifp, enum nhrp_drop why, const struct ipaddr *from,
+	       const char *detail);
+
+void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
+		      const struct ipaddr *from_nbma);
+
+/* Server side (hub). */
+void nhrp_server_recv_registration(struct nhrp_iface *ifp, struct nhrp_packet *p,
+				   const struct ipaddr *from_nbma);
+void nhrp_recv_purge_request(struct nhrp_iface *ifp, struct nhrp_packet *p,
+			     const struct ipaddr *from_nbma);
+void nhrp_send_purge(struct nhrp_iface *ifp, const struct nhrp_cache_entry *e,
+		     const struct nhrp_purge_target *to);
+
+/* Resolution. */
+void nhrp_resolve_start(struct nhrp_iface *ifp, const struct ipaddr *proto);
+/* An incomplete entry's timer: resend, or give up (negative). */
+void nhrp_resolve_retry(struct nhrp_cache_entry *e);
+void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
+			       size_t len, const struct ipaddr *from_nbma);
+void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
+			     const struct ipaddr *from_nbma);
+/* The kernel asks for an overlay address's lladdr (neighbour miss/probe). */
+void nhrp_neigh_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto);
+
+/* rtnetlink neighbour solicitations. */
+int nhrp_neigh_open(struct nhrpd *d);
+void nhrp_neigh_close(struct nhrpd *d);
+
+/* Multicast replication. */
+int nhrp_multicast_open(struct nhrp_iface *ifp);
+void nhrp_multicast_close(struct nhrp_iface *ifp);
+
+/* Control socket. */
+int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);
+
+uint64_t nhrp_now_ms(void);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * nhrpd: the NHRP daemon.
+ *
+ *   nhrpd [-f CONFIG] [-s SOCKET] [-g GROUP] [-n] [-d CATEGORY]... [-S]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "lib/ctl.h"
+#include "nhrpd/nhrpd.h"
+
+static void nhrpd_usage(FILE *f)
+{
+	fprintf(f, "usage: nhrpd [-f CONFIG] [-s SOCKET] [-g GROUP] [-n] [-d CATEGORY]... [-S]\n"
+		   "  -f CONFIG    configuration file (default /etc/dmvpn/dmvpn.conf)\n"
+		   "  -s SOCKET    control socket (default " CTL_DEFAULT_DIR "/nhrpd.sock)\n"
+		   "  -g GROUP     group allowed to use the control socket (default dmvpn)\n"
+		   "  -n           check the configuration and exit\n"
+		   "  -d CATEGORY  enable debug logs: nhrp, packet, ctl\n"
+		   "  -S           log to syslog instead of standard error\n");
+}
+
+uint64_t nhrp_now_ms(void)
+{
+	return log_now_ms();
+}
+
+static void nhrpd_hup(void *arg)
+{
+	(void)arg;
+	log_warn("SIGHUP: live reload arrives with the shell's configuration engine; "
+		 "restart nhrpd to apply a changed configuration");
+}
+
+static void nhrpd_shutdown(struct nhrpd *d)
+{
+	while (d->nifaces)
+		nhrp_iface_destroy(d->ifaces[d->nifaces - 1]);
+	nhrp_neigh_close(d);
+	ctl_server_close(d->ctl);
+	d->ctl = NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf_path = "/etc/dmvpn/dmvpn.conf";
+	const char *sock_path = CTL_DEFAULT_DIR "/nhrpd.sock";
+	const char *group = "dmvpn";
+	bool check_only = false, use_syslog = false;
+	static struct nhrpd_conf conf;
+	static struct nhrpd d;
+	struct strbuf errors;
+	struct loop_signals sigs;
+	int opt, cat, rc = 0;
+
+	while ((opt = getopt(argc, argv, "f:s:g:nd:Sh")) != -1) {
+		switch (opt) {
+		case 'f':
+			conf_path = optarg;
+			break;
+		case 's':
+			sock_path = optarg;
+			break;
+		case 'g':
+			group = optarg;
+			break;
+		case 'n':
+			check_only = true;
+			break;
+		case 'd':
+			if ((cat = log_cat_from_name(optarg)) < 0) {
+				fprintf(stderr, "nhrpd: unknown debug category '%s'\n", optarg);
+				return 2;
+			}
+			log_set_category(cat, true);
+			break;
+		case 'S':
+			use_syslog = true;
+			break;
+		case 'h':
+			nhrpd_usage(stdout);
+			return 0;
+		default:
+			nhrpd_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		nhrpd_usage(stderr);
+		return 2;
+	}
+	log_init("nhrpd", use_syslog);
+	strbuf_init(&errors);
+	if (nhrpd_conf_load(conf_path, &conf, &errors) < 0) {
+		fputs(strbuf_str(&errors), stderr);
+		strbuf_free(&errors);
+		return 1;
+	}
+	strbuf_free(&errors);
+	if (check_only) {
+		printf("%s: configuration OK, %u NHRP interface%s\n", conf_path, conf.nifaces,
+		       conf.nifaces == 1 ? "" : "s");
+		nhrpd_conf_wipe(&conf);
+		return 0;
+	}
+	if (conf.nifaces == 0)
+		log_warn("%s: no mGRE interface with 'ip nhrp' configuration", conf_path);
+	d.loop = ev_default_loop(EVFLAG_AUTO);
+	d.started_ms = nhrp_now_ms();
+	d.neigh_fd = -1;
+	/* Request IDs from a random start: replies to a previous run of ours
+	 * must not match this run's requests. */
+	if (getrandom(&d.next_request_id, sizeof(d.next_request_id), 0) < 0)
+		d.next_request_id = (uint32_t)time(NULL);
+	if (!strncmp(sock_path, CTL_DEFAULT_DIR "/", sizeof(CTL_DEFAULT_DIR)))
+		mkdir(CTL_DEFAULT_DIR, 0755);
+	if (nhrp_neigh_open(&d) < 0) {
+		log_err("cannot listen to the kernel's neighbour solicitations");
+		rc = 1;
+		goto out;
+	}
+	for (unsigned i = 0; i < conf.nifaces; i++)
+		if (nhrp_iface_create(&d, &conf.ifaces[i]) < 0) {
+			log_err("%s: out of memory", conf.ifaces[i].name);
+			rc = 1;
+			goto out;
+		}
+	nhrpd_conf_wipe(&conf);
+	d.ctl = ctl_server_open(d.loop, sock_path, group, nhrpd_ctl_handle, &d);
+	if (!d.ctl) {
+		rc = 1;
+		goto out;
+	}
+	loop_signals_init(&sigs, d.loop, nhrpd_hup, &d);
+	log_notice("running, %u interface%s, control socket %s", d.nifaces,
+		   d.nifaces == 1 ? "" : "s", sock_path);
+	ev_run(d.loop, 0);
+	log_notice("shutting down");
+	loop_signals_stop(&sigs, d.loop);
+out:
+	nhrpd_conf_wipe(&conf);
+	nhrpd_shutdown(&d);
+	ev_loop_destroy(d.loop);
+	return rc;
+}
