@@ -32,9 +32,10 @@ for i in 1 2 3 4; do
 	# Answer multicast pings (the kernel ignores them by default).
 	lab_r "$i" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
 done
-nhrpd_conf 1 "$LAB_DIR/r1.conf" "ip nhrp holdtime $HOLD" "ip nhrp map multicast dynamic"
+AUTH="ip nhrp authentication s3cret"
+nhrpd_conf 1 "$LAB_DIR/r1.conf" "ip nhrp holdtime $HOLD" "ip nhrp map multicast dynamic" "$AUTH"
 for i in 2 3 4; do
-	nhrpd_conf "$i" "$LAB_DIR/r$i.conf" "ip nhrp holdtime $HOLD" \
+	nhrpd_conf "$i" "$LAB_DIR/r$i.conf" "ip nhrp holdtime $HOLD" "$AUTH" \
 		"ip nhrp nhs 10.0.0.1 nbma 192.0.2.1 multicast"
 done
 capture_start "$LAB_DIR/nhrp.pcap" "ip proto 47"
@@ -97,7 +98,7 @@ nexpect 1 $((HOLD + 3)) '[.interfaces[0].entries[] | select(.protocol == "10.0.0
 [ -z "$(neigh_lladdr 1 10.0.0.4)" ] || fail "hub kept a neighbour entry for 10.0.0.4"
 
 step "another NBMA address claiming 10.0.0.2 is refused; r2 stays"
-OVERLAY=10.0.0.2 nhrpd_conf 4 "$LAB_DIR/r4-claim.conf" "ip nhrp holdtime $HOLD" \
+OVERLAY=10.0.0.2 nhrpd_conf 4 "$LAB_DIR/r4-claim.conf" "ip nhrp holdtime $HOLD" "$AUTH" \
 	"ip nhrp nhs 10.0.0.1 nbma 192.0.2.1"
 nhrpd_start 4 "$LAB_DIR/r4-claim.conf"
 nexpect 4 10 '.interfaces[0].nhs[0].last_code == "unique-already-registered" and .interfaces[0].nhs[0].state == "down"' show ip nhrp nhs
@@ -106,6 +107,27 @@ ping_ok 1 10.0.0.2 || fail "hub lost spoke 2"
 nhrpd_stop 4
 nhrpd_start 4 "$LAB_DIR/r4.conf"
 nexpect 1 10 '[.interfaces[0].entries[] | select(.type == "dynamic")] | length == 3' show ip nhrp
+
+step "a wrong NHRP password is dropped and counted; the password is never shown"
+nhrpd_stop 4
+nhrpd_conf 4 "$LAB_DIR/r4-badauth.conf" "ip nhrp holdtime $HOLD" "ip nhrp authentication wrong" \
+	"ip nhrp nhs 10.0.0.1 nbma 192.0.2.1"
+nhrpd_start 4 "$LAB_DIR/r4-badauth.conf"
+nexpect 1 10 '.interfaces[0].dropped.authentication >= 2' show ip nhrp traffic
+nexpect 4 2 '.interfaces[0].nhs[0].state != "up"' show ip nhrp nhs
+for c in "show ip nhrp" "show ip nhrp nhs detail" "show dmvpn detail" "show ip nhrp traffic"; do
+	# shellcheck disable=SC2086
+	if "$CTL" -s "$(nhrpd_sock 1)" $c | grep -q s3cret; then fail "'$c' shows the password"; fi
+done
+if grep -q s3cret "$LAB_DIR"/nhrpd-r*.log; then fail "a log shows the password"; fi
+nhrpd_stop 4
+nhrpd_start 4 "$LAB_DIR/r4.conf"
+nexpect 1 10 '[.interfaces[0].entries[] | select(.type == "dynamic")] | length == 3' show ip nhrp
+
+step "an address nobody registered: negative answer, cached"
+lab_r 2 ping -c 1 -W 1 10.0.0.77 >/dev/null 2>&1 && fail "10.0.0.77 answered"
+nexpect 2 5 '.interfaces[0].entries[] | select(.protocol == "10.0.0.77") | .type == "negative"' show ip nhrp
+[ -z "$(neigh_lladdr 2 10.0.0.77)" ] || fail "a neighbour entry for an unresolved address"
 
 step "a multicast ping from the hub reaches every spoke"
 lab_r 1 ping -c 3 -i 0.3 -w 4 -I tun0 224.0.0.1 >"$LAB_DIR/mping.txt" 2>&1 || true
