@@ -194,10 +194,17 @@ int nlh_neigh_replace(struct nlh *h, int ifindex, const struct ipaddr *dst, cons
 		rtnl_neigh_set_ifindex(n, ifindex);
 		rtnl_neigh_set_dst(n, d);
 		rtnl_neigh_set_lladdr(n, ll);
-		rtnl_neigh_set_state(n, permanent ? NUD_PERMANENT : NUD_REACHABLE);
-		/* Managed by a control plane (nhrpd): exempt from the kernel's
-		 * garbage collection and gc_thresh3 (a hub holds thousands), but
-		 * still aged to STALE and re-solicited while in use. */
+		/*
+		 * A dynamic entry goes in STALE, not REACHABLE: still used to
+		 * send, but the first use moves it to DELAY and then PROBE, where
+		 * the kernel solicits it again (app_solicit). That solicitation is
+		 * how the control plane learns the binding is in use; a REACHABLE
+		 * entry is used silently (the fast path does not even update its
+		 * "used" time). Marked externally learned: exempt from the
+		 * kernel's garbage collection and gc_thresh3 (a hub holds
+		 * thousands).
+		 */
+		rtnl_neigh_set_state(n, permanent ? NUD_PERMANENT : NUD_STALE);
 		if (!permanent)
 			rtnl_neigh_set_flags(n, NTF_EXT_LEARNED);
 		err = rtnl_neigh_add(h->sk, n, NLM_F_CREATE | NLM_F_REPLACE);

@@ -158,12 +158,17 @@ void nhrp_cache_bind(struct nhrp_cache_entry *e, enum nhrp_cache_type type,
 	nhrp_cache_set_type(e, type);
 	e->nbma = *nbma;
 	e->holding_time = holding_time;
-	e->expires_ms = holding_time ? nhrp_now_ms() + (uint64_t)holding_time * 1000 : 0;
+	e->bound_ms = nhrp_now_ms();
+	e->expires_ms = holding_time ? e->bound_ms + (uint64_t)holding_time * 1000 : 0;
 	e->tries = 0;
-	if (holding_time)
-		timer_start_ms(&e->timer, (uint64_t)holding_time * 1000);
-	else
+	e->refresh_checked = false;
+	if (!holding_time)
 		timer_stop(&e->timer);
+	else if (type == NHRP_CACHE_CACHED)
+		/* At two thirds of the holding time: refresh if in use. */
+		timer_start_ms(&e->timer, (uint64_t)holding_time * 2000 / 3);
+	else
+		timer_start_ms(&e->timer, (uint64_t)holding_time * 1000);
 	if (changed)
 		log_debug(LOG_CAT_NHRP, "%s: %s %s -> %s, holding time %u s", e->ifp->conf.name,
 			  nhrp_cache_type_name(type), ipaddr_format(&e->proto, a),
@@ -221,10 +226,18 @@ void nhrp_cache_remove(struct nhrp_cache_entry *e, const char *why)
 static void nhrp_cache_timer_fn(struct timer *t, void *arg)
 {
 	struct nhrp_cache_entry *e = arg;
+	uint64_t now = nhrp_now_ms();
 
 	(void)t;
 	if (e->type == NHRP_CACHE_INCOMPLETE) {
 		nhrp_resolve_retry(e);
+		return;
+	}
+	if (e->type == NHRP_CACHE_CACHED && !e->refresh_checked && e->expires_ms > now) {
+		e->refresh_checked = true;
+		if (e->last_used_ms >= e->bound_ms)
+			nhrp_resolve_refresh(e);
+		timer_start_ms(&e->timer, e->expires_ms - now);
 		return;
 	}
 	nhrp_cache_remove(e, "holding time expired");

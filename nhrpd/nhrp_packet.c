@@ -19,19 +19,19 @@
 #include "lib/csum.h"
 
 /* Offsets in the fixed header (RFC 2332 5.1) and mandatory part (5.2.0). */
-#define OFF_AFN 0
-#define OFF_PRO_TYPE 2
-#define OFF_PKTSZ 10
-#define OFF_CHKSUM 12
-#define OFF_EXTOFF 14
-#define OFF_VERSION 16
-#define OFF_TYPE 17
-#define OFF_SHTL 18
-#define OFF_SSTL 19
+#define OFF_AFN           0
+#define OFF_PRO_TYPE      2
+#define OFF_PKTSZ         10
+#define OFF_CHKSUM        12
+#define OFF_EXTOFF        14
+#define OFF_VERSION       16
+#define OFF_TYPE          17
+#define OFF_SHTL          18
+#define OFF_SSTL          19
 #define OFF_SRC_PROTO_LEN 20
 #define OFF_DST_PROTO_LEN 21
-#define OFF_ADDRS 28 /* after 8 octets of lengths, flags and request ID */
-#define CIE_HDR_LEN 12
+#define OFF_ADDRS         28 /* after 8 octets of lengths, flags and request ID */
+#define CIE_HDR_LEN       12
 
 #define N_NAMES(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -101,7 +101,7 @@ const char *nhrp_error_code_name(unsigned code)
 const char *nhrp_ext_type_name(unsigned type)
 {
 	return name_of(nhrp_ext_type_names, N_NAMES(nhrp_ext_type_names),
-		       type & ~(unsigned)NHRP_EXT_COMPULSORY);
+	               type & ~(unsigned)NHRP_EXT_COMPULSORY);
 }
 
 sa_family_t nhrp_afn_family(uint16_t afn)
@@ -113,16 +113,16 @@ sa_family_t nhrp_pro_family(uint16_t pro_type)
 {
 	return pro_type == NHRP_PRO_IPV4   ? AF_INET
 	       : pro_type == NHRP_PRO_IPV6 ? AF_INET6
-					   : AF_UNSPEC;
+	                                   : AF_UNSPEC;
 }
 
 bool nhrp_ext_holds_cies(uint16_t type)
 {
 	switch (type & ~NHRP_EXT_COMPULSORY) {
 	case NHRP_EXT_RESPONDER_ADDRESS: /* RFC 2332 5.3.1 */
-	case NHRP_EXT_FORWARD_TRANSIT:	 /* 5.3.2 */
-	case NHRP_EXT_REVERSE_TRANSIT:	 /* 5.3.3 */
-	case NHRP_EXT_NAT_ADDRESS:	 /* Cisco */
+	case NHRP_EXT_FORWARD_TRANSIT:   /* 5.3.2 */
+	case NHRP_EXT_REVERSE_TRANSIT:   /* 5.3.3 */
+	case NHRP_EXT_NAT_ADDRESS:       /* Cisco */
 		return true;
 	default:
 		return false;
@@ -239,7 +239,8 @@ static int dec_cie(struct nhrp_dec *d, struct buf *b, uint16_t code, struct nhrp
 	if (saddr_tl != 0)
 		return dec_fail(d, code, at + 9, "CIE NBMA subaddress");
 	if (proto_len != 0 && proto_len != family_len(d->pro_af))
-		return dec_fail(d, code, at + 10, "CIE protocol address does not match ar$pro.type");
+		return dec_fail(d, code, at + 10,
+		                "CIE protocol address does not match ar$pro.type");
 	if (dec_addr(b, addr_tl, d->nbma_af, &c->nbma) < 0 ||
 	    dec_addr(b, proto_len, d->pro_af, &c->proto) < 0)
 		return dec_fail(d, code, at + CIE_HDR_LEN, "CIE addresses run past their part");
@@ -248,7 +249,7 @@ static int dec_cie(struct nhrp_dec *d, struct buf *b, uint16_t code, struct nhrp
 
 /* CIEs filling b exactly, at most max of them. */
 static int dec_cie_list(struct nhrp_dec *d, struct buf *b, uint16_t code, struct nhrp_cie *cie,
-			size_t max, size_t *n)
+                        size_t max, size_t *n)
 {
 	while (buf_remaining(b) > 0) {
 		if (*n == max)
@@ -286,15 +287,15 @@ static int dec_mandatory(struct nhrp_dec *d, struct buf *m, uint8_t shtl, size_t
 		return dec_fail(d, NHRP_ERR_PROTOCOL_ERROR, end_field, "no mandatory part");
 	if (src_len != proto_len)
 		return dec_fail(d, NHRP_ERR_PROTOCOL_ERROR, OFF_SRC_PROTO_LEN,
-				"source protocol address does not match ar$pro.type");
+		                "source protocol address does not match ar$pro.type");
 	if (dst_len != proto_len && !(dst_len == 0 && p->type == NHRP_ERROR_INDICATION))
 		return dec_fail(d, NHRP_ERR_PROTOCOL_ERROR, OFF_DST_PROTO_LEN,
-				"destination protocol address does not match ar$pro.type");
+		                "destination protocol address does not match ar$pro.type");
 	if (dec_addr(m, shtl, d->nbma_af, &p->src_nbma) < 0 ||
 	    dec_addr(m, src_len, d->pro_af, &p->src_proto) < 0 ||
 	    dec_addr(m, dst_len, d->pro_af, &p->dst_proto) < 0)
 		return dec_fail(d, NHRP_ERR_PROTOCOL_ERROR, end_field,
-				"addresses run past the mandatory part");
+		                "addresses run past the mandatory part");
 
 	if (p->type == NHRP_ERROR_INDICATION || p->type == NHRP_TRAFFIC_INDICATION) {
 		/* 5.2.7 and Cisco's redirect: (the head of) the packet at fault */
@@ -326,18 +327,17 @@ static int dec_extensions(struct nhrp_dec *d, struct buf *x)
 		struct buf v;
 
 		if (buf_get_be16(x, &type) < 0 || buf_get_be16(x, &len) < 0)
-			return dec_fail(d, NHRP_ERR_INVALID_EXTENSION, at,
-					"no End of Extensions");
+			return dec_fail(d, NHRP_ERR_INVALID_EXTENSION, at, "no End of Extensions");
 		if (buf_sub(x, &v, len) < 0)
 			return dec_fail(d, NHRP_ERR_INVALID_EXTENSION, at,
-					"extension runs past ar$pktsz");
+			                "extension runs past ar$pktsz");
 		if ((type & ~NHRP_EXT_COMPULSORY) == NHRP_EXT_END) {
 			if (type != (NHRP_EXT_COMPULSORY | NHRP_EXT_END) || len != 0)
 				return dec_fail(d, NHRP_ERR_INVALID_EXTENSION, at,
-						"End of Extensions is not 0x8000 length 0");
+				                "End of Extensions is not 0x8000 length 0");
 			if (buf_remaining(x) > 0)
 				return dec_fail(d, NHRP_ERR_INVALID_EXTENSION, dec_off(d, x),
-						"bytes after End of Extensions");
+				                "bytes after End of Extensions");
 			break;
 		}
 		if (p->n_ext == NHRP_MAX_EXT)
@@ -348,13 +348,13 @@ static int dec_extensions(struct nhrp_dec *d, struct buf *x)
 		for (i = 0; i < p->n_ext; i++)
 			if (p->ext[i].type == e->type && nhrp_ext_is_unique(e->type))
 				return dec_fail(d, NHRP_ERR_INVALID_EXTENSION, at,
-						"duplicate extension");
+				                "duplicate extension");
 		p->n_ext++;
 		if (buf_remaining(&v) < nhrp_ext_min_len(e->type))
 			return dec_fail(d, NHRP_ERR_INVALID_EXTENSION, at, "extension too short");
 		if (nhrp_ext_holds_cies(e->type)) {
 			if (dec_cie_list(d, &v, NHRP_ERR_INVALID_EXTENSION, e->cie,
-					 NHRP_MAX_EXT_CIE, &e->n_cie) < 0)
+			                 NHRP_MAX_EXT_CIE, &e->n_cie) < 0)
 				return -1;
 		} else {
 			e->len = buf_remaining(&v);
@@ -366,12 +366,12 @@ static int dec_extensions(struct nhrp_dec *d, struct buf *x)
 	}
 	if (unknown_at != SIZE_MAX)
 		return dec_fail(d, NHRP_ERR_UNRECOGNIZED_EXTENSION, unknown_at,
-				"unrecognized compulsory extension");
+		                "unrecognized compulsory extension");
 	return 0;
 }
 
 int nhrp_decode(const uint8_t *pkt, size_t len, struct nhrp_packet *p,
-		struct nhrp_decode_error *err)
+                struct nhrp_decode_error *err)
 {
 	struct nhrp_dec d = {.pkt = pkt, .p = p, .err = err};
 	uint16_t pktsz, chksum, extoff;
@@ -414,19 +414,19 @@ int nhrp_decode(const uint8_t *pkt, size_t len, struct nhrp_packet *p,
 		return dec_fail(&d, NHRP_ERR_PROTOCOL_ERROR, OFF_AFN, "unsupported ar$afn");
 	if (d.pro_af == AF_UNSPEC)
 		return dec_fail(&d, NHRP_ERR_PROTOCOL_ERROR, OFF_PRO_TYPE,
-				"unsupported ar$pro.type");
+		                "unsupported ar$pro.type");
 	if (pktsz > NHRP_MAX_PACKET)
 		return dec_fail(&d, NHRP_ERR_SDU_SIZE_EXCEEDED, OFF_PKTSZ, "larger than we accept");
 	/* ar$shtl: NSAP format (type 0), the length of an ar$afn address. */
 	if (shtl != family_len(d.nbma_af))
 		return dec_fail(&d, NHRP_ERR_PROTOCOL_ERROR, OFF_SHTL,
-				"ar$shtl does not match ar$afn");
+		                "ar$shtl does not match ar$afn");
 	if (sstl != 0)
 		return dec_fail(&d, NHRP_ERR_PROTOCOL_ERROR, OFF_SSTL, "NBMA subaddress");
 	/* ar$extoff: 0, or the offset of the first extension. */
 	if (extoff != 0 && (extoff < OFF_ADDRS || extoff > pktsz))
 		return dec_fail(&d, NHRP_ERR_PROTOCOL_ERROR, OFF_EXTOFF,
-				"ar$extoff outside the packet");
+		                "ar$extoff outside the packet");
 
 	if (buf_sub(&b, &m, (extoff ? extoff : pktsz) - NHRP_FIXED_HLEN) < 0 ||
 	    buf_sub(&b, &x, buf_remaining(&b)) < 0)

@@ -13,7 +13,7 @@
 #include "lib/buf.h"
 #include "lib/csum.h"
 
-#define OFF_PKTSZ 10
+#define OFF_PKTSZ  10
 #define OFF_CHKSUM 12
 #define OFF_EXTOFF 14
 
@@ -23,7 +23,7 @@ static bool enc_addr_ok(const struct ipaddr *a, sa_family_t af, bool may_be_unse
 }
 
 static bool enc_cies_ok(const struct nhrp_packet *p, const struct nhrp_cie *cie, size_t n,
-			size_t max)
+                        size_t max)
 {
 	size_t i;
 
@@ -63,7 +63,8 @@ static bool enc_packet_ok(const struct nhrp_packet *p)
 	    p->type > NHRP_TYPE_MAX)
 		return false;
 	/* 5.2.0: who sent it and for whom (see nhrp_packet.c on Error Indication) */
-	if (!enc_addr_ok(&p->src_nbma, nbma_af, false) || !enc_addr_ok(&p->src_proto, pro_af, false) ||
+	if (!enc_addr_ok(&p->src_nbma, nbma_af, false) ||
+	    !enc_addr_ok(&p->src_proto, pro_af, false) ||
 	    !enc_addr_ok(&p->dst_proto, pro_af, p->type == NHRP_ERROR_INDICATION))
 		return false;
 	if (indication ? p->n_cie != 0 : p->payload_len != 0)
@@ -142,7 +143,7 @@ size_t nhrp_encode(const struct nhrp_packet *p, uint8_t *out, size_t cap)
 	wbuf_put_u8(&w, NHRP_VERSION);
 	wbuf_put_u8(&w, p->type);
 	wbuf_put_u8(&w, (uint8_t)ipaddr_len(&p->src_nbma)); /* ar$shtl */
-	wbuf_put_u8(&w, 0);				     /* ar$sstl */
+	wbuf_put_u8(&w, 0);                                 /* ar$sstl */
 
 	/* 5.2.0 mandatory part (5.2.7 for an Error Indication) */
 	wbuf_put_u8(&w, (uint8_t)ipaddr_len(&p->src_proto));

@@ -94,13 +94,17 @@ void nhrp_neigh_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto)
 	e->last_used_ms = now;
 	if (!nhrp_cache_entry_valid(e))
 		return; /* incomplete: under way; negative: wait it out */
-	/* Confirm the binding to the kernel: the entry is reachable again. */
+	/* Confirm the binding to the kernel (it stops probing), and remember
+	 * the use: the entry's timer refreshes a binding that is in use. */
 	nhrp_cache_neigh_refresh(e);
-	if (e->type == NHRP_CACHE_CACHED && e->expires_ms > now && e->request_id == 0 &&
-	    e->expires_ms - now < (uint64_t)e->holding_time * 1000 / 3) {
-		e->tries = 0;
-		nhrp_resolve_send(ifp, e); /* refresh while in use */
-	}
+}
+
+void nhrp_resolve_refresh(struct nhrp_cache_entry *e)
+{
+	if (e->request_id)
+		return; /* one is under way */
+	e->tries = 0;
+	nhrp_resolve_send(e->ifp, e);
 }
 
 /* Learn the requester's binding from its request (RFC 2332 5.2.1: the
@@ -291,7 +295,6 @@ void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 	}
 	e->prefix_len = cie->prefix_len;
 	e->mtu = cie->mtu;
-	e->created_ms = nhrp_now_ms();
 	nhrp_cache_bind(e, NHRP_CACHE_CACHED, &nbma,
 			cie->holding_time ? cie->holding_time : nhrp_iface_holdtime(ifp));
 }

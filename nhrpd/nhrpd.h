@@ -158,7 +158,9 @@ struct nhrp_cache_entry {
 	uint16_t mtu;
 	uint64_t created_ms;
 	uint64_t expires_ms;	    /* 0: never */
+	uint64_t bound_ms;	    /* when the binding was last (re)granted */
 	uint64_t last_used_ms;	    /* last neighbour solicitation for it */
+	bool refresh_checked;	    /* past the refresh point of its holding time */
 	uint32_t request_id;	    /* outstanding resolution */
 	unsigned tries;
 	struct timer timer;	    /* expiry, or resolution retry */
@@ -321,6 +323,8 @@ void nhrp_send_purge(struct nhrp_iface *ifp, const struct nhrp_cache_entry *e,
 void nhrp_resolve_start(struct nhrp_iface *ifp, const struct ipaddr *proto);
 /* An incomplete entry's timer: resend, or give up (negative). */
 void nhrp_resolve_retry(struct nhrp_cache_entry *e);
+/* Re-resolve a cached binding that is still in use, before it expires. */
+void nhrp_resolve_refresh(struct nhrp_cache_entry *e);
 void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
 			       size_t len, const struct ipaddr *from_nbma);
 void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,

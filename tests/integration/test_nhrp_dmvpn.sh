@@ -84,6 +84,20 @@ after=$(hub_rx)
 [ $((after - before)) -lt 8 ] || fail "hub still carries r2 <-> r3 traffic: rx $before -> $after"
 expect 3 '.interfaces[0].peers | map(select(.nbma == "192.0.2.2" and .rx_packets >= 20)) | length == 1'
 
+step "the shortcut is refreshed while used, and expires when idle"
+sent_before=$(nhrp_show 2 show ip nhrp traffic | jq '.interfaces[0].sent.resolution_request')
+# Longer than a holding time, without a loss.
+lab_r 2 ping -c $((HOLD * 8)) -i 0.2 -W 1 10.0.0.3 >"$LAB_DIR/long.txt" ||
+	fail "r2 -> r3 lost packets while the binding was refreshed: $(tail -3 "$LAB_DIR/long.txt")"
+nexpect 2 2 ".interfaces[0].sent.resolution_request > $sent_before" show ip nhrp traffic
+nexpect 2 2 '.interfaces[0].entries[] | select(.protocol == "10.0.0.3") | .type == "cached"' show ip nhrp
+# Refreshed, not lost and re-resolved: it never expired while in use.
+expired="cached entry 10.0.0.3 removed: holding time expired"
+if grep -q "$expired" "$LAB_DIR/nhrpd-r2.log"; then fail "the binding expired while in use"; fi
+nexpect 2 $((HOLD + 3)) '[.interfaces[0].entries[] | select(.protocol == "10.0.0.3")] | length == 0' show ip nhrp
+[ -z "$(neigh_lladdr 2 10.0.0.3)" ] || fail "r2 kept a neighbour entry for the expired 10.0.0.3"
+grep -q "$expired" "$LAB_DIR/nhrpd-r2.log" || fail "the idle binding went without expiring"
+
 step "hub nhrpd restarts: spokes registered again within their retry interval"
 nhrpd_stop 1
 nhrpd_start 1 "$LAB_DIR/r1.conf"
