@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: one hub and two spokes in network namespaces on the userspace
-# data plane (mgred), with static NBMA mappings until nhrpd arrives.
+# data plane (mgred) with nhrpd: registration, then resolution, then
+# spoke-to-spoke traffic that goes direct.
 #
 #            underlay bridge 192.0.2.0/24
 #      +--------------+---------------+
@@ -8,12 +9,14 @@
 #   tun0 10.0.0.1   tun0 10.0.0.2   tun0 10.0.0.3     (mGRE, key 42)
 #   LAN 10.1.1.0/24 LAN 10.1.2.0/24 LAN 10.1.3.0/24
 #
-# Spokes reach each other through the hub (DMVPN phase 1 with static maps).
+# Spokes register with the hub; spoke 2 resolves spoke 3 through it and
+# then talks to spoke 3 directly (DMVPN phase 2).
 set -eu
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "make demo needs root (network namespaces)" >&2; exit 1; }
 . tests/lab/lab.sh
 MGRED=${MGRED:-build/release/mgred}
+NHRPD=${NHRPD:-build/release/nhrpd}
 CTL=${CTL:-build/release/dmvpnctl}
 banner() { printf '\n=== %s\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
@@ -34,24 +37,29 @@ for i in 1 2 3; do
 	lab_wait 10 "$CTL" -s "$LAB_DIR/r$i.sock" show version || { cat "$LAB_DIR/mgred-r$i.log"; exit 1; }
 done
 
-banner "static NBMA mappings: the hub knows both spokes, each spoke knows the hub"
-# lladdr 02:04:<NBMA IPv4> is how mgred's TAP encodes an NBMA address.
-nbma_mac() { printf '02:04:%02x:%02x:%02x:%02x' $(echo "$1" | tr . ' '); }
-for s in 2 3; do
-	show ip -n "$(lab_ns_router 1)" neigh replace "$(lab_overlay "$s")" lladdr "$(nbma_mac "$(lab_nbma "$s")")" dev tun0 nud permanent
-	show ip -n "$(lab_ns_router "$s")" neigh replace "$(lab_overlay 1)" lladdr "$(nbma_mac "$(lab_nbma 1)")" dev tun0 nud permanent
+banner "nhrpd on every router: the spokes register with the hub"
+for i in 1 2 3; do
+	lab_spawn "$i" "nhrpd-r$i" "$NHRPD" -f "$LAB_DIR/r$i.conf" -s "$LAB_DIR/nhrpd-r$i.sock"
 done
 for i in 1 2 3; do
-	for j in 1 2 3; do
-		[ "$i" = "$j" ] && continue
-		via=$(lab_overlay 1)
-		[ "$i" = 1 ] && via=$(lab_overlay "$j")
-		ip -n "$(lab_ns_router "$i")" route add "$(lab_lan_prefix "$j")" via "$via"
-	done
-	# spokes reach each other's overlay address through the hub too
+	lab_wait 10 "$CTL" -s "$LAB_DIR/nhrpd-r$i.sock" show version || { cat "$LAB_DIR/nhrpd-r$i.log"; exit 1; }
 done
-ip -n "$(lab_ns_router 2)" route add 10.0.0.3/32 via 10.0.0.1
-ip -n "$(lab_ns_router 3)" route add 10.0.0.2/32 via 10.0.0.1
+registered() {
+	"$CTL" -s "$LAB_DIR/nhrpd-r1.sock" show ip nhrp json |
+		grep -o '"type":"dynamic"' | wc -l | grep -qx 2
+}
+lab_wait 15 registered || { cat "$LAB_DIR/nhrpd-r1.log"; exit 1; }
+show "$CTL" -s "$LAB_DIR/nhrpd-r1.sock" show dmvpn
+show "$CTL" -s "$LAB_DIR/nhrpd-r2.sock" show ip nhrp nhs
+
+# Phase 2 routing: each LAN via the overlay address of the router that
+# owns it. Spoke to spoke, the next hop is the other spoke: the kernel's
+# neighbour miss makes nhrpd resolve it through the hub.
+for i in 1 2 3; do
+	for j in 1 2 3; do
+		[ "$i" = "$j" ] || ip -n "$(lab_ns_router "$i")" route add "$(lab_lan_prefix "$j")" via "$(lab_overlay "$j")"
+	done
+done
 
 banner "the overlay interface on spoke 2"
 show ip -n "$(lab_ns_router 2)" -d link show tun0 | head -3
@@ -60,7 +68,7 @@ banner "pings: hub <-> spokes over the overlay"
 show ip netns exec "$(lab_ns_router 1)" ping -c 2 -i 0.2 10.0.0.2
 show ip netns exec "$(lab_ns_router 3)" ping -c 2 -i 0.2 10.0.0.1
 
-banner "LAN host behind spoke 2 -> LAN host behind spoke 3 (via the hub), under a capture"
+banner "LAN host behind spoke 2 -> LAN host behind spoke 3, under a capture"
 ip netns exec "$(lab_ns_ul)" tshark -q -i br0 -f "ip proto 47" -w "$LAB_DIR/demo.pcap" >"$LAB_DIR/tshark.log" 2>&1 &
 echo $! >>"$LAB_DIR/pids"
 cap=$!
@@ -70,15 +78,19 @@ kill -INT "$cap"
 lab_wait 10 lab_proc_gone "$cap" || true
 
 banner "what tshark decodes on the underlay"
-printf "%-24s %-11s %-7s %-22s %s\n" "outer (NBMA)" "key" "proto" "inner" "ICMP"
-tshark -r "$LAB_DIR/demo.pcap" -T fields -E occurrence=a -E aggregator=/ \
-	-e ip.src -e ip.dst -e gre.key -e gre.proto -e icmp.type 2>/dev/null | head -12 |
-	awk '{ split($1, s, /[^0-9.]/); split($2, d, /[^0-9.]/);
-	       printf "%-24s %-11s %-7s %-22s %s\n", s[1] ">" d[1], $3, $4, s[2] ">" d[2],
-	              $5 == 8 ? "echo request" : "echo reply" }'
+printf "%-24s %-11s %-7s %s\n" "outer (NBMA)" "key" "proto" "inside"
+tshark -r "$LAB_DIR/demo.pcap" -T fields -E occurrence=f \
+	-e ip.src -e ip.dst -e gre.key -e gre.proto -e _ws.col.Info 2>/dev/null | head -16 |
+	awk -F'\t' '{ printf "%-24s %-11s %-7s %s\n", $1 ">" $2, $3, $4, $5 }'
 
-banner "the hub's counters: it carried the spoke-to-spoke traffic"
+banner "spoke 2 resolved spoke 3: its NHRP cache and neighbour entry"
+show "$CTL" -s "$LAB_DIR/nhrpd-r2.sock" show ip nhrp
+show ip -n "$(lab_ns_router 2)" neigh show dev tun0
+
+banner "the hub's counters: only NHRP went through it, the pings went direct"
 show "$CTL" -s "$LAB_DIR/r1.sock" show interface tunnel
+
+show "$CTL" -s "$LAB_DIR/nhrpd-r1.sock" show ip nhrp traffic
 
 banner "tearing down"
 LAB_KEEP_LOGS=
