@@ -228,6 +228,11 @@ struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name)
 	return NULL;
 }
 
+uint64_t nhrp_now_ms(void)
+{
+	return log_now_ms();
+}
+
 uint32_t nhrp_next_request_id(struct nhrpd *d)
 {
 	if (++d->next_request_id == 0)

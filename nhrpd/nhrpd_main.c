@@ -25,11 +25,6 @@ static void nhrpd_usage(FILE *f)
 		   "  -S           log to syslog instead of standard error\n");
 }
 
-uint64_t nhrp_now_ms(void)
-{
-	return log_now_ms();
-}
-
 static void nhrpd_hup(void *arg)
 {
 	(void)arg;
