@@ -7,6 +7,7 @@
 #   make check         install test deps, unit tests, fuzz smoke, integration tests (root)
 #   make demo          install deps, bring up the hub-and-spokes lab, show it, tear it down
 #   make bench         tests/bench figures (not pass/fail)
+#   make bench-nhrp    only the NHRP registration load benchmark
 #   make install       PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -35,8 +36,10 @@ LIB_SRC := $(wildcard lib/*.c)
 GRE_SRC := $(filter-out gre/mgred/%,$(wildcard gre/*.c))
 MGRED_SRC := $(wildcard gre/mgred/*.c)
 NHRPD_SRC := $(wildcard nhrpd/*.c)
+ROUTING_SRC := $(wildcard routing/*.c)
 CTL_SRC := shell/dmvpnctl.c
-CODEC_SRC := lib/buf.c lib/csum.c lib/addr.c gre/gre_codec.c gre/mgre_lladdr.c lib/ctl_frame.c nhrpd/nhrp_packet.c
+CODEC_SRC := lib/buf.c lib/csum.c lib/addr.c gre/gre_codec.c gre/mgre_lladdr.c lib/ctl_frame.c nhrpd/nhrp_packet.c \
+	nhrpd/nhrp_packet_encode.c routing/zapi_msg.c
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -46,14 +49,14 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 obj = $(patsubst %.c,build/$(1)/obj/%.o,$(2))
 
 BIN_release := build/release/mgred build/release/nhrpd build/release/dmvpnctl
-BIN_asan := build/asan/mgred build/asan/nhrpd build/asan/dmvpnctl build/asan/dp_probe
+BIN_asan := build/asan/mgred build/asan/nhrpd build/asan/dmvpnctl build/asan/dp_probe build/asan/nhrp_pcap
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
 
 # Keep objects between builds: pattern-rule outputs are otherwise intermediates.
 .SECONDARY:
 
-.PHONY: all asan check unit fuzz fuzz-smoke integration demo bench install uninstall clean deps deps-test format
+.PHONY: all asan check unit fuzz fuzz-smoke integration demo bench bench-nhrp install uninstall clean deps deps-test format
 all: $(BIN_release)
 asan: $(BIN_asan)
 
@@ -81,7 +84,7 @@ define daemon_rules
 build/$(1)/mgred: $(call obj,$(1),$(MGRED_SRC) $(GRE_SRC) $(LIB_SRC))
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
-build/$(1)/nhrpd: $(call obj,$(1),$(NHRPD_SRC) $(GRE_SRC) $(LIB_SRC))
+build/$(1)/nhrpd: $(call obj,$(1),$(NHRPD_SRC) $(ROUTING_SRC) $(GRE_SRC) $(LIB_SRC))
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 build/$(1)/dmvpnctl: $(call obj,$(1),$(CTL_SRC) $(LIB_SRC))
@@ -94,9 +97,21 @@ endef
 $(eval $(call daemon_rules,release))
 $(eval $(call daemon_rules,asan))
 
+# Encoder-built NHRP packets of every type in a pcap, for the tshark check.
+build/asan/nhrp_pcap: $(call obj,asan,tests/tools/nhrp_pcap.c $(CODEC_SRC))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(asan_LDFLAGS) -o $@ $^
+
+# The registration load generator: the NHRP and GRE codecs, no daemon code.
+LOADGEN_SRC := tests/bench/nhrp_loadgen.c lib/buf.c lib/csum.c lib/addr.c gre/gre_codec.c \
+	$(wildcard nhrpd/nhrp_packet*.c)
+build/release/nhrp_loadgen: $(call obj,release,$(LOADGEN_SRC))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(release_LDFLAGS) -o $@ $^
+
 # Unit tests link the pure codecs and lib/ (plus the module they test).
 UNIT_DEPS := $(call obj,asan,$(LIB_SRC) $(GRE_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) \
-	$(filter-out nhrpd/nhrpd_main.c,$(NHRPD_SRC)))
+	$(filter-out nhrpd/nhrpd_main.c,$(NHRPD_SRC)) $(ROUTING_SRC))
 build/asan/tests/unit/%: build/asan/obj/tests/unit/%.o $(UNIT_DEPS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
@@ -138,8 +153,14 @@ demo:
 
 bench:
 	@scripts/install-deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all build/release/nhrp_loadgen
 	@tests/bench/dataplane.sh
+	@tests/bench/nhrp_register.sh
+
+bench-nhrp:
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory all build/release/nhrp_loadgen
+	@tests/bench/nhrp_register.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/dmvpn

@@ -174,6 +174,7 @@ void nhrp_cache_bind(struct nhrp_cache_entry *e, enum nhrp_cache_type type,
 			  nhrp_cache_type_name(type), ipaddr_format(&e->proto, a),
 			  ipaddr_format(nbma, b), holding_time);
 	nhrp_cache_neigh_sync(e);
+	nhrp_zebra_entry_bound(e);
 }
 
 void nhrp_cache_add_purge_target(struct nhrp_cache_entry *e, const struct ipaddr *nbma,
@@ -217,6 +218,9 @@ void nhrp_cache_remove(struct nhrp_cache_entry *e, const char *why)
 		for (unsigned i = 0; i < e->npurge; i++)
 			nhrp_send_purge(e->ifp, e, &e->purge[i]);
 	timer_stop(&e->timer);
+	nhrp_zebra_entry_removed(e);
+	if (nhrp_cache_entry_valid(e))
+		nhrp_shortcut_via_gone(e->ifp, &e->proto);
 	nhrp_cache_set_type(e, NHRP_CACHE_NEGATIVE); /* not valid: neighbour goes */
 	nhrp_cache_neigh_sync(e);
 	nhrp_cache_unlink(e);
@@ -235,8 +239,10 @@ static void nhrp_cache_timer_fn(struct timer *t, void *arg)
 	}
 	if (e->type == NHRP_CACHE_CACHED && !e->refresh_checked && e->expires_ms > now) {
 		e->refresh_checked = true;
-		if (e->last_used_ms >= e->bound_ms)
+		if (e->last_used_ms >= e->bound_ms) {
 			nhrp_resolve_refresh(e);
+			nhrp_shortcut_refresh_via(e->ifp, &e->proto);
+		}
 		timer_start_ms(&e->timer, e->expires_ms - now);
 		return;
 	}

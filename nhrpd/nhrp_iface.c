@@ -157,6 +157,7 @@ void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
 	dp_tunnel_close(ifp->dp);
 	ifp->dp = NULL;
 	ifp->attached = false;
+	nhrp_shortcut_flush(ifp);
 	nhrp_cache_flush(ifp, false);
 	timer_start_ms(&ifp->attach_timer, NHRP_ATTACH_RETRY_MS);
 }
@@ -201,6 +202,7 @@ void nhrp_iface_destroy(struct nhrp_iface *ifp)
 	if (ifp->attached)
 		ev_io_stop(d->loop, &ifp->nhrp_io);
 	/* Dynamic neighbour entries leave with us; static ones too. */
+	nhrp_shortcut_flush(ifp);
 	nhrp_cache_free(ifp);
 	dp_tunnel_close(ifp->dp);
 	explicit_bzero(ifp->conf.auth, sizeof(ifp->conf.auth));

@@ -278,6 +278,9 @@ static int dec_mandatory(struct nhrp_dec *d, struct buf *m, uint8_t shtl, size_t
 
 	if (buf_get_u8(m, &src_len) < 0 || buf_get_u8(m, &dst_len) < 0)
 		return dec_fail(d, NHRP_ERR_PROTOCOL_ERROR, end_field, "no mandatory part");
+	/* A Traffic Indication has them too: Cisco puts its traffic code (0,
+	 * redirect) where the flags are and leaves the request ID zero; FRR
+	 * sends both zero. They are kept as they came. */
 	if (p->type == NHRP_ERROR_INDICATION) /* 5.2.7: unused, code, offset */
 		rc = buf_get_be16(m, &unused) < 0 || buf_get_be16(m, &p->error_code) < 0 ||
 		     buf_get_be16(m, &p->error_offset) < 0;

@@ -188,6 +188,14 @@ struct nhrp_decode_error {
  * unknown compulsory extensions (Error Indication "Unrecognized
  * Extension"), and that nothing is left over. data pointers in *p point
  * into pkt. 0 on success, -1 with *err filled.
+ *
+ * On failure *p holds what was decoded before the fault (the source
+ * addresses only once the fixed header and ar$extoff passed). Refused only
+ * for an unknown compulsory extension (NHRP_ERR_UNRECOGNIZED_EXTENSION),
+ * *p is complete, that extension kept raw: a transit NHS ignores it and
+ * forwards the packet (RFC 2332 5.2.7), only a responder answers. Bytes
+ * after ar$pktsz are ignored; so are ar$pro.snap and the unused words of
+ * an Error Indication and of a CIE, which nhrp_encode() writes as zero.
  */
 int nhrp_decode(const uint8_t *pkt, size_t len, struct nhrp_packet *p,
 		struct nhrp_decode_error *err);

@@ -91,9 +91,7 @@ void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
 		nhrp_recv_error_indication(ifp, &p, from_nbma);
 		break;
 	case NHRP_TRAFFIC_INDICATION:
-		/* Redirects drive shortcuts (DMVPN phase 3), not handled yet. */
-		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma,
-			  "Traffic Indication: shortcuts are not implemented yet");
+		nhrp_redirect_recv_indication(ifp, &p, from_nbma);
 		break;
 	default:
 		nhrp_drop(ifp, NHRP_DROP_MALFORMED, from_nbma, "unknown packet type");

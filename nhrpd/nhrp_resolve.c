@@ -17,6 +17,7 @@
  * re-solicits an entry it is using once its reachable time runs out, and
  * a solicitation within the last third of the holding time re-resolves.
  */
+#include <net/if.h>
 #include <string.h>
 
 #include "nhrpd/nhrpd.h"
@@ -223,10 +224,48 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
 	return 0;
 }
 
+/*
+ * DMVPN phase 3: we are the egress for an address that is no overlay
+ * address when our route for it leaves the overlay (a LAN, not the
+ * underlay, not a default route). Answer with that route's prefix and our
+ * own overlay and NBMA addresses: the requester routes the prefix via us.
+ */
+static bool nhrp_resolve_egress_answer(struct nhrp_iface *ifp, const struct nhrp_packet *req,
+				       const struct nhrp_route_info *ri)
+{
+	struct nhrp_cache_entry *local = nhrp_cache_get(ifp, &ifp->conf.addr);
+	struct nhrp_packet rep;
+	struct nhrp_cie *cie;
+	struct ipaddr to = req->src_nbma;
+
+	if (!local || !ri->found || ri->plen == 0 || ri->oif == ifp->ifindex)
+		return false;
+	if (ri->oif > 0 && ifp->conf.source_dev[0] &&
+	    ri->oif == (int)if_nametoindex(ifp->conf.source_dev))
+		return false; /* the underlay: not ours to offer */
+	nhrp_resolve_learn_requester(ifp, req);
+	nhrp_packet_reply_from(req, &rep, NHRP_RESOLUTION_REPLY);
+	rep.flags |= NHRP_FLAG_RES_A;
+	rep.n_cie = 1;
+	cie = &rep.cie[0];
+	memset(cie, 0, sizeof(*cie));
+	cie->prefix_len = ri->plen;
+	cie->holding_time = nhrp_iface_holdtime(ifp);
+	cie->mtu = nhrp_iface_mtu(ifp);
+	cie->nbma = ifp->nbma;
+	cie->proto = ifp->conf.addr;
+	nhrp_packet_fill_responder(ifp, &rep);
+	/* Purging our local binding must also purge this shortcut. */
+	nhrp_cache_add_purge_target(local, &to, &req->src_proto);
+	nhrp_send(ifp, &rep, &to);
+	return true;
+}
+
 void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
 			       size_t len, const struct ipaddr *from_nbma)
 {
 	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->dst_proto);
+	struct nhrp_route_info ri;
 	struct nhrp_nhs *n;
 
 	if (nhrp_iface_is_local(ifp, &p->src_proto)) {
@@ -251,6 +290,22 @@ void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, co
 		nhrp_resolve_answer(ifp, p, e, from_nbma);
 		return;
 	}
+	/* Not an overlay address we know: where does our route send it? */
+	if (nhrp_route_lookup(&p->dst_proto, &ri) == 0 && ri.found) {
+		if (ri.oif == ifp->ifindex) {
+			const struct ipaddr *nh = ipaddr_is_set(&ri.gateway) ? &ri.gateway : NULL;
+			struct nhrp_cache_entry *ne = nh ? nhrp_cache_get(ifp, nh) : NULL;
+
+			/* Over the overlay to a client of ours: it is the egress. */
+			if (ne && ne->type == NHRP_CACHE_DYNAMIC) {
+				if (nhrp_resolve_forward(ifp, p, pkt, len, from_nbma, &ne->nbma) == 0)
+					nhrp_cache_add_purge_target(ne, from_nbma, &p->src_proto);
+				return;
+			}
+		} else if (nhrp_resolve_egress_answer(ifp, p, &ri)) {
+			return;
+		}
+	}
 	/* Not ours to answer: up the hierarchy, or nobody has it. */
 	n = nhrp_resolve_pick_nhs(ifp);
 	if (n && !ipaddr_equal(&n->conf.nbma, from_nbma)) {
@@ -258,6 +313,37 @@ void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, co
 		return;
 	}
 	nhrp_resolve_nak(ifp, p, from_nbma);
+}
+
+/* Bind the egress router named by a route answer, and route via it. */
+static void nhrp_resolve_bind_egress(struct nhrp_iface *ifp, const struct nhrp_packet *p,
+				     const struct nhrp_cie *cie, const struct ipaddr *from_nbma)
+{
+	const struct nhrp_ext *resp = nhrp_packet_ext((struct nhrp_packet *)p, NHRP_EXT_RESPONDER_ADDRESS);
+	uint16_t hold = cie->holding_time ? cie->holding_time : nhrp_iface_holdtime(ifp);
+	struct nhrp_cache_entry *via = nhrp_cache_get(ifp, &cie->proto);
+	struct ipaddr nbma = cie->nbma;
+	bool nat = false;
+
+	if (cie->proto.family != ifp->conf.addr.family || nhrp_iface_is_local(ifp, &cie->proto))
+		return;
+	if (resp && resp->n_cie && ipaddr_equal(&resp->cie[0].proto, &cie->proto) &&
+	    !ipaddr_equal(from_nbma, &cie->nbma)) {
+		nat = true;
+		nbma = *from_nbma;
+	}
+	if (!via)
+		via = nhrp_cache_new(ifp, &cie->proto, NHRP_CACHE_CACHED);
+	if (!via)
+		return;
+	if (via->type <= NHRP_CACHE_CACHED) {
+		via->request_id = 0;
+		via->nat = nat;
+		via->nbma_claimed = nat ? cie->nbma : (struct ipaddr){0};
+		via->mtu = cie->mtu;
+		nhrp_cache_bind(via, NHRP_CACHE_CACHED, &nbma, hold);
+	}
+	nhrp_shortcut_install(ifp, &p->dst_proto, cie->prefix_len, &cie->proto, hold);
 }
 
 void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
@@ -283,6 +369,12 @@ void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 		return;
 	}
 	nbma = cie->nbma;
+	/* A route answer (phase 3): the CIE names the egress router. */
+	if (ipaddr_is_set(&cie->proto) && !ipaddr_equal(&cie->proto, &p->dst_proto)) {
+		nhrp_resolve_bind_egress(ifp, p, cie, from_nbma);
+		nhrp_cache_remove(e, "resolved to a shortcut");
+		return;
+	}
 	/* The owner answered itself from an address other than it claims:
 	 * it is behind NAT, and that address is the one that works. */
 	resp = nhrp_packet_ext(p, NHRP_EXT_RESPONDER_ADDRESS);

@@ -130,6 +130,7 @@ void nhrp_recv_purge_request(struct nhrp_iface *ifp, struct nhrp_packet *p,
 	for (size_t i = 0; i < p->n_cie; i++) {
 		struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->cie[i].proto);
 
+		nhrp_shortcut_purge(ifp, &p->cie[i].proto, p->cie[i].prefix_len);
 		if (!e || e->type >= NHRP_CACHE_NHS)
 			continue;
 		if (e->type == NHRP_CACHE_DYNAMIC && !ipaddr_equal(&e->nbma, from_nbma))

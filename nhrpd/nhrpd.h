@@ -31,6 +31,7 @@
 #include "lib/loop.h"
 #include "lib/strbuf.h"
 #include "nhrpd/nhrp_packet.h"
+#include "routing/zapi_client.h"
 
 #define NHRPD_VERSION "0.1"
 #define NHRP_MAX_IFACES 16
@@ -76,6 +77,7 @@ struct nhrp_iface_conf {
 	bool mcast_nhs;		    /* ip nhrp map multicast nhs */
 	bool redirect;
 	bool shortcut;
+	bool host_routes;	    /* ip nhrp host-routes: zebra route per registration */
 	uint8_t auth[NHRP_AUTH_MAX];
 	size_t auth_len;	    /* 0: no authentication */
 	unsigned nnhs;
@@ -86,9 +88,16 @@ struct nhrp_iface_conf {
 	struct ipaddr mcast[NHRP_MAX_MCAST_STATIC];
 };
 
+#define NHRP_ZEBRA_DEFAULT_DISTANCE 10 /* zebra's own default for NHRP routes */
+
 struct nhrpd_conf {
 	unsigned nifaces;
 	struct nhrp_iface_conf ifaces[NHRP_MAX_IFACES];
+	/* nhrp zebra [socket PATH] [instance N] [distance D] */
+	bool zebra;
+	char zebra_path[108];
+	uint32_t zebra_instance;
+	uint32_t zebra_distance;
 };
 
 int nhrpd_conf_load(const char *path, struct nhrpd_conf *c, struct strbuf *errors);
@@ -119,6 +128,9 @@ struct nhrp_traffic {
 	uint64_t dropped[NHRP_DROP__COUNT];
 	uint64_t mcast_replicated;
 	uint64_t mcast_send_error;
+	uint64_t redirects_sent;      /* Traffic Indications for hairpinned packets */
+	uint64_t redirects_limited;   /* suppressed by the per-pair rate limit */
+	uint64_t shortcuts_installed;
 };
 
 /* ---------- cache ---------- */
@@ -162,6 +174,8 @@ struct nhrp_cache_entry {
 	uint64_t last_used_ms;	    /* last neighbour solicitation for it */
 	bool refresh_checked;	    /* past the refresh point of its holding time */
 	uint32_t request_id;	    /* outstanding resolution */
+	bool shortcut;		    /* resolving a prefix for a shortcut (phase 3) */
+	bool host_route;	    /* a host route for it is in zebra */
 	unsigned tries;
 	struct timer timer;	    /* expiry, or resolution retry */
 	unsigned npurge;
@@ -256,12 +270,34 @@ struct nhrp_iface {
 	unsigned nnhs;
 	struct nhrp_nhs nhs[NHRP_MAX_NHS];
 	struct nhrp_traffic traffic;
+	struct nhrp_shortcut *shortcuts;
+	unsigned nshortcuts;
 	struct log_ratelimit rl;
 	uint64_t up_ms;
 };
 
+/* A shortcut (DMVPN phase 3): a prefix learnt from a Resolution Reply
+ * whose CIE names the egress router's overlay address. */
+struct nhrp_shortcut {
+	struct nhrp_shortcut *next;
+	struct nhrp_iface *ifp;
+	struct ipaddr prefix;
+	uint8_t plen;
+	struct ipaddr target; /* the address that was resolved */
+	struct ipaddr via;    /* the egress router's overlay address */
+	uint16_t holding_time;
+	uint64_t created_ms;
+	uint64_t expires_ms;
+	struct timer timer;
+};
+
 struct nhrpd {
 	struct ev_loop *loop;
+	struct zapi_client *zebra;
+	uint32_t zebra_distance;
+	int nflog_fd;
+	ev_io nflog_io;
+	bool nft_installed;
 	struct ctl_server *ctl;
 	unsigned nifaces;
 	struct nhrp_iface *ifaces[NHRP_MAX_IFACES];
@@ -332,6 +368,16 @@ void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 /* The kernel asks for an overlay address's lladdr (neighbour miss/probe). */
 void nhrp_neigh_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto);
 
+/* The kernel's route for an address (nhrp_route.c). */
+struct nhrp_route_info {
+	bool found;	/* a unicast or local route */
+	uint8_t type;	/* RTN_* */
+	uint8_t plen;	/* prefix length of the matching route */
+	int oif;
+	struct ipaddr gateway; /* unset for a connected route */
+};
+int nhrp_route_lookup(const struct ipaddr *dst, struct nhrp_route_info *ri);
+
 /* rtnetlink neighbour solicitations. */
 int nhrp_neigh_open(struct nhrpd *d);
 void nhrp_neigh_close(struct nhrpd *d);
@@ -339,6 +385,41 @@ void nhrp_neigh_close(struct nhrpd *d);
 /* Multicast replication. */
 int nhrp_multicast_open(struct nhrp_iface *ifp);
 void nhrp_multicast_close(struct nhrp_iface *ifp);
+
+/* Routes into zebra (nhrp_zebra.c): host routes for registrations, and
+ * shortcut routes. No-ops without a zebra connection. */
+int nhrp_zebra_open(struct nhrpd *d, const struct nhrpd_conf *c);
+void nhrp_zebra_close(struct nhrpd *d);
+void nhrp_zebra_entry_bound(struct nhrp_cache_entry *e);
+void nhrp_zebra_entry_removed(struct nhrp_cache_entry *e);
+void nhrp_zebra_shortcut_add(struct nhrp_shortcut *sc);
+void nhrp_zebra_shortcut_del(struct nhrp_shortcut *sc);
+/* "installed", "pending", "failed", ... or "no zebra". */
+const char *nhrp_zebra_route_state(struct nhrpd *d, const struct ipaddr *prefix, uint8_t plen);
+
+/* Shortcuts (nhrp_shortcut.c). */
+/* A Traffic Indication asks us to find a better path to dst. */
+void nhrp_shortcut_request(struct nhrp_iface *ifp, const struct ipaddr *dst);
+/* A Resolution Reply named an egress router for a prefix. */
+void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, uint8_t plen,
+			   const struct ipaddr *via, uint16_t holding_time);
+/* The binding of via is in use and being refreshed: refresh its shortcuts. */
+void nhrp_shortcut_refresh_via(struct nhrp_iface *ifp, const struct ipaddr *via);
+/* The binding of via is gone: so are the shortcuts through it. */
+void nhrp_shortcut_via_gone(struct nhrp_iface *ifp, const struct ipaddr *via);
+/* Purge: remove shortcuts for prefix/plen (or covered by it). */
+void nhrp_shortcut_purge(struct nhrp_iface *ifp, const struct ipaddr *prefix, uint8_t plen);
+void nhrp_shortcut_flush(struct nhrp_iface *ifp);
+const struct nhrp_shortcut *nhrp_shortcut_find(const struct nhrp_iface *ifp,
+					       const struct ipaddr *dst);
+
+/* Redirects (nhrp_redirect.c): hairpinned packets on a hub with
+ * `ip nhrp redirect` become Traffic Indications; a spoke with `ip nhrp
+ * shortcut` answers them. */
+int nhrp_redirect_open(struct nhrpd *d);
+void nhrp_redirect_close(struct nhrpd *d);
+void nhrp_redirect_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
+				   const struct ipaddr *from_nbma);
 
 /* Control socket. */
 int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);

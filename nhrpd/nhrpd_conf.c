@@ -148,6 +148,8 @@ static void nhrpd_conf_nhrp_line(struct conf_reader *r, const struct conf_line *
 		ic->redirect = true;
 	else if (!strcmp(w, "shortcut") && l->argc == 3)
 		ic->shortcut = true;
+	else if (!strcmp(w, "host-routes") && l->argc == 3)
+		ic->host_routes = true;
 	else
 		conf_error(r, l, "unknown command 'ip nhrp %s'", w);
 }
@@ -219,6 +221,32 @@ static void nhrpd_conf_iface_end(struct conf_reader *r, struct nhrp_iface_parse 
 	}
 }
 
+/* nhrp zebra [socket PATH] [instance <1-65535>] [distance <1-255>] */
+static void nhrpd_conf_zebra(struct conf_reader *r, const struct conf_line *l,
+			     struct nhrpd_conf *c)
+{
+	int i;
+
+	c->zebra = true;
+	for (i = 2; i + 1 < l->argc; i += 2) {
+		const char *k = l->argv[i], *v = l->argv[i + 1];
+
+		if (!strcmp(k, "socket") && v[0] == '/' && strlen(v) < sizeof(c->zebra_path))
+			strcpy(c->zebra_path, v);
+		else if (!strcmp(k, "instance") &&
+			 conf_parse_u32(v, 1, 65535, &c->zebra_instance) == 0)
+			;
+		else if (!strcmp(k, "distance") &&
+			 conf_parse_u32(v, 1, 255, &c->zebra_distance) == 0)
+			;
+		else
+			break;
+	}
+	if (i != l->argc)
+		conf_error(r, l, "usage: nhrp zebra [socket /PATH] [instance <1-65535>] "
+				 "[distance <1-255>]");
+}
+
 static int nhrpd_conf_read(struct conf_reader *r, struct nhrpd_conf *c)
 {
 	static struct nhrp_iface_parse ip;
@@ -234,6 +262,10 @@ static int nhrpd_conf_read(struct conf_reader *r, struct nhrpd_conf *c)
 		if (in_iface)
 			nhrpd_conf_iface_end(r, &ip, c);
 		in_iface = false;
+		if (conf_match(&l, 2, "nhrp", "zebra")) {
+			nhrpd_conf_zebra(r, &l, c);
+			continue;
+		}
 		if (conf_match(&l, 1, "interface")) {
 			memset(&ip, 0, sizeof(ip));
 			if (l.argc != 2 || !conf_valid_ifname(l.argv[1])) {
@@ -247,6 +279,16 @@ static int nhrpd_conf_read(struct conf_reader *r, struct nhrpd_conf *c)
 	}
 	if (in_iface)
 		nhrpd_conf_iface_end(r, &ip, c);
+	/* Shortcut routes and host routes go to zebra: connect by default. */
+	for (unsigned i = 0; i < c->nifaces; i++)
+		if (c->ifaces[i].shortcut || c->ifaces[i].host_routes)
+			c->zebra = true;
+	if (!c->zebra_path[0])
+		strcpy(c->zebra_path, "/run/frr/zserv.api");
+	if (!c->zebra_instance)
+		c->zebra_instance = 1;
+	if (!c->zebra_distance)
+		c->zebra_distance = NHRP_ZEBRA_DEFAULT_DISTANCE;
 	/* The password passed through the line buffer and the parse state. */
 	explicit_bzero(&l, sizeof(l));
 	explicit_bzero(&ip, sizeof(ip));

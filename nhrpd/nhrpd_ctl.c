@@ -5,6 +5,8 @@
  *   show ip nhrp [cache] [detail] [json]  the cache of every interface
  *   show ip nhrp nhs [detail] [json]      next-hop servers, registration state
  *   show ip nhrp traffic [json]           packets by type, drops by reason
+ *   show ip nhrp shortcut [json]          phase 3 shortcuts and their routes
+ *   show ip nhrp zebra [json]             the zebra connection, every route
  *   show dmvpn [detail] [json]            Cisco's peer table
  *   clear ip nhrp                         entries learnt: dynamic, cached,
  *                                         negative, incomplete
@@ -26,6 +28,8 @@
 	"  show version\n"                                                                         \
 	"  show ip nhrp [cache|nhs] [detail] [json]\n"                                             \
 	"  show ip nhrp traffic [json]\n"                                                          \
+	"  show ip nhrp shortcut [json]\n"                                                         \
+	"  show ip nhrp zebra [json]\n"                                                            \
 	"  show dmvpn [detail] [json]\n"                                                           \
 	"  clear ip nhrp [traffic]\n"                                                              \
 	"  debug nhrp|ctl, no debug nhrp|ctl, show debugging\n"                                    \
@@ -88,6 +92,20 @@ static int nhrpd_ctl_show_nhrp(struct nhrpd *d, char **w, int n, struct strbuf *
 	if (n > 0 && !strcmp(w[0], "traffic"))
 		return nhrpd_ctl_show(d, w + 1, n - 1, NHRPD_SHOW_JSON,
 				      "show ip nhrp traffic [json]", NULL, nhrpd_show_traffic, o);
+	if (n > 0 && !strcmp(w[0], "shortcut"))
+		return nhrpd_ctl_show(d, w + 1, n - 1, NHRPD_SHOW_JSON,
+				      "show ip nhrp shortcut [json]", NULL, nhrpd_show_shortcut, o);
+	if (n > 0 && !strcmp(w[0], "zebra")) {
+		struct nhrpd_show s = {.o = o, .now = nhrp_now_ms()};
+
+		if (n == 2 && !strcmp(w[1], "json"))
+			s.opts = NHRPD_SHOW_JSON;
+		else if (n != 1) {
+			strbuf_puts(o, "usage: show ip nhrp zebra [json]\n");
+			return -1;
+		}
+		return nhrpd_show_zebra(d, &s);
+	}
 	if (n > 0 && !strcmp(w[0], "cache"))
 		w++, n--;
 	return nhrpd_ctl_show(d, w, n, both, "show ip nhrp [cache|nhs|traffic] [detail] [json]",

@@ -34,8 +34,11 @@ static void nhrpd_hup(void *arg)
 
 static void nhrpd_shutdown(struct nhrpd *d)
 {
+	nhrp_redirect_close(d);
 	while (d->nifaces)
 		nhrp_iface_destroy(d->ifaces[d->nifaces - 1]);
+	/* After the interfaces: their routes are withdrawn, then we leave. */
+	nhrp_zebra_close(d);
 	nhrp_neigh_close(d);
 	ctl_server_close(d->ctl);
 	d->ctl = NULL;
@@ -108,6 +111,7 @@ int main(int argc, char **argv)
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.started_ms = nhrp_now_ms();
 	d.neigh_fd = -1;
+	d.nflog_fd = -1;
 	/* Request IDs from a random start: replies to a previous run of ours
 	 * must not match this run's requests. */
 	if (getrandom(&d.next_request_id, sizeof(d.next_request_id), 0) < 0)
@@ -119,6 +123,11 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	if (nhrp_zebra_open(&d, &conf) < 0) {
+		log_err("cannot set up the zebra client");
+		rc = 1;
+		goto out;
+	}
 	for (unsigned i = 0; i < conf.nifaces; i++)
 		if (nhrp_iface_create(&d, &conf.ifaces[i]) < 0) {
 			log_err("%s: out of memory", conf.ifaces[i].name);
@@ -126,6 +135,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	nhrpd_conf_wipe(&conf);
+	if (nhrp_redirect_open(&d) < 0)
+		log_err("redirects (ip nhrp redirect) are not available: see the log above");
 	d.ctl = ctl_server_open(d.loop, sock_path, group, nhrpd_ctl_handle, &d);
 	if (!d.ctl) {
 		rc = 1;

@@ -344,6 +344,12 @@ int nhrpd_show_traffic(struct nhrp_iface *ifp, struct nhrpd_show *s)
 		json_kv_u64(j, "replicated", c->mcast_replicated);
 		json_kv_u64(j, "send_errors", c->mcast_send_error);
 		json_obj_end(j);
+		json_key(j, "redirects");
+		json_obj_begin(j);
+		json_kv_u64(j, "sent", c->redirects_sent);
+		json_kv_u64(j, "rate_limited", c->redirects_limited);
+		json_obj_end(j);
+		json_kv_u64(j, "shortcuts_installed", c->shortcuts_installed);
 		json_obj_end(j);
 		return 0;
 	}
@@ -357,5 +363,9 @@ int nhrpd_show_traffic(struct nhrp_iface *ifp, struct nhrpd_show *s)
 		strbuf_printf(s->o, " %s %" PRIu64, nhrp_drop_name(d), c->dropped[d]);
 	strbuf_printf(s->o, "\n  Multicast: %" PRIu64 " replicated, %" PRIu64 " send errors\n",
 		      c->mcast_replicated, c->mcast_send_error);
+	strbuf_printf(s->o,
+		      "  Redirects: %" PRIu64 " sent, %" PRIu64 " rate-limited; shortcuts: %" PRIu64
+		      " installed\n",
+		      c->redirects_sent, c->redirects_limited, c->shortcuts_installed);
 	return 0;
 }

@@ -39,6 +39,9 @@ int nhrpd_show_cache(struct nhrp_iface *ifp, struct nhrpd_show *s);
 int nhrpd_show_nhs(struct nhrp_iface *ifp, struct nhrpd_show *s);
 int nhrpd_show_traffic(struct nhrp_iface *ifp, struct nhrpd_show *s);
 int nhrpd_show_dmvpn(struct nhrp_iface *ifp, struct nhrpd_show *s);
+int nhrpd_show_shortcut(struct nhrp_iface *ifp, struct nhrpd_show *s);
+/* Not per interface: the zebra connection and its routes. */
+int nhrpd_show_zebra(struct nhrpd *d, struct nhrpd_show *s);
 
 /* ---------- shared by the renderers ---------- */
 

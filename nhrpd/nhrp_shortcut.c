@@ -1,0 +1,180 @@
+/*
+ * Shortcuts, DMVPN phase 3. A hub that forwards a packet back out of the
+ * tunnel it came in on sends the source spoke a Traffic Indication; the
+ * spoke (with `ip nhrp shortcut`) resolves the packet's destination. The
+ * request travels hub-ward and is forwarded to the router whose route for
+ * the destination leaves the overlay; that router answers with the
+ * prefix of that route and its own overlay and NBMA addresses. The
+ * requester binds the egress router's overlay address (a neighbour entry)
+ * and installs the prefix via it in zebra: traffic then goes direct.
+ *
+ * A shortcut lives for the holding time of the answer. While traffic
+ * flows through it, its next hop's binding is used, and refreshing that
+ * binding refreshes the shortcut; idle, it expires and its route is
+ * withdrawn. A purge, or the loss of the next hop's binding, removes it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nhrpd/nhrpd.h"
+
+static bool nhrp_prefix_covers(const struct ipaddr *prefix, uint8_t plen, const struct ipaddr *a)
+{
+	if (prefix->family != a->family)
+		return false;
+	for (unsigned i = 0; i < ipaddr_len(a) && plen; i++) {
+		unsigned bits = plen >= 8 ? 8 : plen;
+		uint8_t mask = (uint8_t)(0xff00 >> bits);
+
+		if ((prefix->u.bytes[i] & mask) != (a->u.bytes[i] & mask))
+			return false;
+		plen = (uint8_t)(plen - bits);
+	}
+	return true;
+}
+
+static void nhrp_prefix_mask(struct ipaddr *a, uint8_t plen)
+{
+	for (unsigned i = 0; i < ipaddr_len(a); i++) {
+		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
+
+		if (bits < 8)
+			a->u.bytes[i] &= (uint8_t)(0xff00 >> bits);
+	}
+}
+
+const struct nhrp_shortcut *nhrp_shortcut_find(const struct nhrp_iface *ifp,
+					       const struct ipaddr *dst)
+{
+	for (const struct nhrp_shortcut *sc = ifp->shortcuts; sc; sc = sc->next)
+		if (nhrp_prefix_covers(&sc->prefix, sc->plen, dst))
+			return sc;
+	return NULL;
+}
+
+static void nhrp_shortcut_remove(struct nhrp_shortcut *sc, const char *why)
+{
+	struct nhrp_iface *ifp = sc->ifp;
+	struct nhrp_shortcut **pp;
+	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
+
+	log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: shortcut %s/%u via %s removed: %s",
+		ifp->conf.name, ipaddr_format(&sc->prefix, a), sc->plen,
+		ipaddr_format(&sc->via, b), why);
+	for (pp = &ifp->shortcuts; *pp; pp = &(*pp)->next)
+		if (*pp == sc) {
+			*pp = sc->next;
+			break;
+		}
+	ifp->nshortcuts--;
+	timer_stop(&sc->timer);
+	nhrp_zebra_shortcut_del(sc);
+	free(sc);
+}
+
+static void nhrp_shortcut_timer_fn(struct timer *t, void *arg)
+{
+	(void)t;
+	nhrp_shortcut_remove(arg, "holding time expired");
+}
+
+void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, uint8_t plen,
+			   const struct ipaddr *via, uint16_t holding_time)
+{
+	struct ipaddr prefix = *target;
+	struct nhrp_shortcut *sc;
+	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
+
+	if (plen > ipaddr_len(target) * 8 || !holding_time)
+		return;
+	nhrp_prefix_mask(&prefix, plen);
+	for (sc = ifp->shortcuts; sc; sc = sc->next)
+		if (sc->plen == plen && ipaddr_equal(&sc->prefix, &prefix))
+			break;
+	if (!sc) {
+		if (ifp->nshortcuts >= NHRP_MAX_CACHE)
+			return;
+		sc = calloc(1, sizeof(*sc));
+		if (!sc)
+			return;
+		sc->ifp = ifp;
+		sc->prefix = prefix;
+		sc->plen = plen;
+		sc->created_ms = nhrp_now_ms();
+		timer_init(&sc->timer, ifp->d->loop, nhrp_shortcut_timer_fn, sc);
+		sc->next = ifp->shortcuts;
+		ifp->shortcuts = sc;
+		ifp->nshortcuts++;
+		ifp->traffic.shortcuts_installed++;
+		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: shortcut %s/%u via %s", ifp->conf.name,
+			ipaddr_format(&prefix, a), plen, ipaddr_format(via, b));
+	}
+	sc->target = *target;
+	sc->via = *via;
+	sc->holding_time = holding_time;
+	sc->expires_ms = nhrp_now_ms() + (uint64_t)holding_time * 1000;
+	timer_start_ms(&sc->timer, (uint64_t)holding_time * 1000);
+	nhrp_zebra_shortcut_add(sc);
+}
+
+/* Resolve dst for a shortcut, unless one covers it or a request is out. */
+void nhrp_shortcut_request(struct nhrp_iface *ifp, const struct ipaddr *dst)
+{
+	struct nhrp_cache_entry *e;
+
+	if (!ifp->nnhs || nhrp_shortcut_find(ifp, dst))
+		return; /* no one to ask, or already there */
+	e = nhrp_cache_get(ifp, dst);
+	if (e)
+		return; /* under way, known negative, or an overlay address */
+	e = nhrp_cache_new(ifp, dst, NHRP_CACHE_INCOMPLETE);
+	if (!e) {
+		ifp->traffic.dropped[NHRP_DROP_NO_RESOURCES]++;
+		return;
+	}
+	e->shortcut = true;
+	nhrp_resolve_start(ifp, dst);
+}
+
+void nhrp_shortcut_refresh_via(struct nhrp_iface *ifp, const struct ipaddr *via)
+{
+	for (struct nhrp_shortcut *sc = ifp->shortcuts; sc; sc = sc->next) {
+		struct nhrp_cache_entry *e;
+
+		if (!ipaddr_equal(&sc->via, via) || nhrp_cache_get(ifp, &sc->target))
+			continue;
+		e = nhrp_cache_new(ifp, &sc->target, NHRP_CACHE_INCOMPLETE);
+		if (!e)
+			return;
+		e->shortcut = true;
+		nhrp_resolve_start(ifp, &sc->target);
+	}
+}
+
+void nhrp_shortcut_via_gone(struct nhrp_iface *ifp, const struct ipaddr *via)
+{
+	struct nhrp_shortcut *sc = ifp->shortcuts, *next;
+
+	for (; sc; sc = next) {
+		next = sc->next;
+		if (ipaddr_equal(&sc->via, via))
+			nhrp_shortcut_remove(sc, "next hop binding gone");
+	}
+}
+
+void nhrp_shortcut_purge(struct nhrp_iface *ifp, const struct ipaddr *prefix, uint8_t plen)
+{
+	struct nhrp_shortcut *sc = ifp->shortcuts, *next;
+
+	for (; sc; sc = next) {
+		next = sc->next;
+		if (sc->plen >= plen && nhrp_prefix_covers(prefix, plen, &sc->prefix))
+			nhrp_shortcut_remove(sc, "purged");
+	}
+}
+
+void nhrp_shortcut_flush(struct nhrp_iface *ifp)
+{
+	while (ifp->shortcuts)
+		nhrp_shortcut_remove(ifp->shortcuts, "flushed");
+}
