@@ -175,7 +175,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] gre/*.[ch] gre/mgred/*.[ch] nhrpd/*.[ch] shell/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
+	clang-format -i $(wildcard lib/*.[ch] gre/*.[ch] gre/mgred/*.[ch] nhrpd/*.[ch] routing/*.[ch] shell/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
 
 clean:
 	rm -rf build
