@@ -135,6 +135,12 @@ int dp_nhrp_fd(struct dp_tunnel *t)
 	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(GRE_PROTO_NHRP));
 	if (fd < 0)
 		return -1;
+	/* Thousands of spokes re-register at once after a hub restart: the
+	 * default buffer (~250 frames) would drop most of them. */
+	int sz = 8 << 20;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		close(fd);
 		return -1;

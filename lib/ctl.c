@@ -88,13 +88,20 @@ static void ctl_conn_reply(struct ctl_conn *c, enum ctl_frame_type type, const s
 {
 	uint8_t hdr[CTL_FRAME_HDR_LEN];
 	struct wbuf w;
-	size_t len = body->len > CTL_FRAME_MAX_PAYLOAD ? CTL_FRAME_MAX_PAYLOAD : body->len;
+	size_t len = body->len;
+	static const char too_long[] = "% output too large for one reply\n";
 
+	/* Never a truncated answer that claims success (broken JSON). */
+	if (len > CTL_FRAME_MAX_PAYLOAD || body->oom) {
+		type = CTL_FRAME_ERR;
+		body = NULL;
+		len = sizeof(too_long) - 1;
+	}
 	wbuf_init(&w, hdr, sizeof(hdr));
 	wbuf_put_be32(&w, (uint32_t)len);
 	wbuf_put_u8(&w, (uint8_t)type);
 	strbuf_add(&c->outq, (const char *)hdr, sizeof(hdr));
-	strbuf_add(&c->outq, strbuf_str(body), len);
+	strbuf_add(&c->outq, body ? strbuf_str(body) : too_long, len);
 }
 
 /* Returns -1 when the connection must be closed. */

@@ -17,7 +17,8 @@
 #include "lib/buf.h"
 
 #define CTL_FRAME_HDR_LEN 5
-#define CTL_FRAME_MAX_PAYLOAD (1u << 20)
+/* Large enough for the JSON of a hub with tens of thousands of peers. */
+#define CTL_FRAME_MAX_PAYLOAD (32u << 20)
 
 enum ctl_frame_type {
 	CTL_FRAME_REQUEST = 1,

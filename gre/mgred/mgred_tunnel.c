@@ -129,11 +129,33 @@ static int mgred_tunnel_resolve_source(struct mgred_tunnel *t, unsigned *ul_mtu)
 	return 0;
 }
 
+/*
+ * The TAP's queue toward us (a ring of tx_queue_len frames, 1000 by
+ * default) must absorb a burst: nhrpd replicating one multicast frame to
+ * every registered spoke writes thousands of copies at once, and what does
+ * not fit is dropped silently, taking NHRP replies queued with it.
+ */
+#define MGRED_TAP_QUEUE_LEN 16384
+
+static void mgred_tunnel_set_queue_len(const char *name)
+{
+	struct ifreq ifr = {.ifr_qlen = MGRED_TAP_QUEUE_LEN};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCSIFTXQLEN, &ifr) < 0)
+		log_warn("%s: queue length %d: %s", name, MGRED_TAP_QUEUE_LEN, strerror(errno));
+	close(fd);
+}
+
 static int mgred_tunnel_configure_link(struct mgred_tunnel *t)
 {
 	int err;
 	char a[IPADDR_STRLEN];
 
+	mgred_tunnel_set_queue_len(t->conf.name);
 	if (mgred_tunnel_neigh_sysctls(t->conf.name) < 0) {
 		log_err("%s: neighbour sysctls: %s", t->conf.name, strerror(errno));
 		return -1;
