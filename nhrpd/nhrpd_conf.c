@@ -221,7 +221,12 @@ static void nhrpd_conf_iface_end(struct conf_reader *r, struct nhrp_iface_parse 
 	}
 }
 
-/* nhrp zebra [socket PATH] [instance <1-65535>] [distance <1-255>] */
+/*
+ * nhrp zebra [socket PATH] [instance <0-65535>] [distance <1-255>]
+ * Instance 0 (the default) is what FRR's `redistribute nhrp` picks up;
+ * another instance lets this nhrpd share a zebra with another NHRP daemon
+ * (zebra cleans up by type and instance).
+ */
 static void nhrpd_conf_zebra(struct conf_reader *r, const struct conf_line *l,
 			     struct nhrpd_conf *c)
 {
@@ -234,7 +239,7 @@ static void nhrpd_conf_zebra(struct conf_reader *r, const struct conf_line *l,
 		if (!strcmp(k, "socket") && v[0] == '/' && strlen(v) < sizeof(c->zebra_path))
 			strcpy(c->zebra_path, v);
 		else if (!strcmp(k, "instance") &&
-			 conf_parse_u32(v, 1, 65535, &c->zebra_instance) == 0)
+			 conf_parse_u32(v, 0, 65535, &c->zebra_instance) == 0)
 			;
 		else if (!strcmp(k, "distance") &&
 			 conf_parse_u32(v, 1, 255, &c->zebra_distance) == 0)
@@ -243,7 +248,7 @@ static void nhrpd_conf_zebra(struct conf_reader *r, const struct conf_line *l,
 			break;
 	}
 	if (i != l->argc)
-		conf_error(r, l, "usage: nhrp zebra [socket /PATH] [instance <1-65535>] "
+		conf_error(r, l, "usage: nhrp zebra [socket /PATH] [instance <0-65535>] "
 				 "[distance <1-255>]");
 }
 
@@ -285,8 +290,6 @@ static int nhrpd_conf_read(struct conf_reader *r, struct nhrpd_conf *c)
 			c->zebra = true;
 	if (!c->zebra_path[0])
 		strcpy(c->zebra_path, "/run/frr/zserv.api");
-	if (!c->zebra_instance)
-		c->zebra_instance = 1;
 	if (!c->zebra_distance)
 		c->zebra_distance = NHRP_ZEBRA_DEFAULT_DISTANCE;
 	/* The password passed through the line buffer and the parse state. */

@@ -165,6 +165,37 @@ static void test_errors(void **state)
 		     "test.conf:7: usage: tunnel dataplane userspace|kernel");
 }
 
+static void test_zebra(void **state)
+{
+	struct strbuf errors;
+
+	(void)state;
+	/* Shortcuts imply a zebra connection, with FRR's defaults. */
+	assert_int_equal(load(TUNNEL " ip address 10.0.0.2/24\n ip nhrp shortcut\n"
+				     " ip nhrp nhs 10.0.0.1 nbma 192.0.2.1\n",
+			      &errors),
+			 0);
+	strbuf_free(&errors);
+	assert_true(conf.zebra);
+	assert_string_equal(conf.zebra_path, "/run/frr/zserv.api");
+	assert_int_equal(conf.zebra_instance, 0);
+	assert_int_equal(conf.zebra_distance, 10);
+	assert_int_equal(load("nhrp zebra socket /tmp/z.api instance 7 distance 5\n", &errors), 0);
+	strbuf_free(&errors);
+	assert_true(conf.zebra);
+	assert_string_equal(conf.zebra_path, "/tmp/z.api");
+	assert_int_equal(conf.zebra_instance, 7);
+	assert_int_equal(conf.zebra_distance, 5);
+	/* Without shortcuts or host routes, no zebra. */
+	assert_int_equal(load(TUNNEL " ip address 10.0.0.2/24\n ip nhrp network-id 1\n", &errors),
+			 0);
+	strbuf_free(&errors);
+	assert_false(conf.zebra);
+	expect_error("nhrp zebra socket relative.api\n", "test.conf:1: usage: nhrp zebra");
+	expect_error("nhrp zebra distance 0\n", "test.conf:1: usage: nhrp zebra");
+	expect_error("nhrp zebra instance\n", "test.conf:1: usage: nhrp zebra");
+}
+
 /* A good secret and a bad line: refused whole, the secret wiped. */
 static void test_error_wipes_secret(void **state)
 {
@@ -182,6 +213,7 @@ int main(void)
 	    cmocka_unit_test(test_not_ours),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_error_wipes_secret),
+	    cmocka_unit_test(test_zebra),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
