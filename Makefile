@@ -8,6 +8,7 @@
 #   make demo          install deps, bring up the hub-and-spokes lab, show it, tear it down
 #   make bench         tests/bench figures (not pass/fail)
 #   make bench-nhrp    only the NHRP registration load benchmark
+#   make bench-zebra   only the routes-into-zebra benchmark
 #   make install       PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -56,7 +57,7 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
 # Keep objects between builds: pattern-rule outputs are otherwise intermediates.
 .SECONDARY:
 
-.PHONY: all asan check unit fuzz fuzz-smoke integration demo bench bench-nhrp install uninstall clean deps deps-test format
+.PHONY: all asan check unit fuzz fuzz-smoke integration demo bench bench-nhrp bench-zebra bench-shortcut install uninstall clean deps deps-test format
 all: $(BIN_release)
 asan: $(BIN_asan)
 
@@ -109,6 +110,16 @@ build/release/nhrp_loadgen: $(call obj,release,$(LOADGEN_SRC))
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(release_LDFLAGS) -o $@ $^
 
+# Routes pushed into zebra: the ZAPI client nhrpd links, in its libev loop
+# (build/asan/zapi_push: the same under ASan + UBSan).
+ZAPI_PUSH_SRC := tests/bench/zapi_push.c $(ROUTING_SRC) $(LIB_SRC)
+build/release/zapi_push: $(call obj,release,$(ZAPI_PUSH_SRC))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(release_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/zapi_push: $(call obj,asan,$(ZAPI_PUSH_SRC))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # Unit tests link the pure codecs and lib/ (plus the module they test).
 UNIT_DEPS := $(call obj,asan,$(LIB_SRC) $(GRE_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) \
 	$(filter-out nhrpd/nhrpd_main.c,$(NHRPD_SRC)) $(ROUTING_SRC))
@@ -153,14 +164,26 @@ demo:
 
 bench:
 	@scripts/install-deps.sh bench
-	@$(MAKE) --no-print-directory all build/release/nhrp_loadgen
+	@$(MAKE) --no-print-directory all build/release/nhrp_loadgen build/release/zapi_push
 	@tests/bench/dataplane.sh
 	@tests/bench/nhrp_register.sh
+	@tests/bench/zebra_routes.sh
+	@tests/bench/shortcut_setup.sh
+
+bench-shortcut:
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@tests/bench/shortcut_setup.sh
 
 bench-nhrp:
 	@scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory all build/release/nhrp_loadgen
 	@tests/bench/nhrp_register.sh
+
+bench-zebra:
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory build/release/zapi_push
+	@tests/bench/zebra_routes.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/dmvpn

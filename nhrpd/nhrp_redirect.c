@@ -63,7 +63,7 @@ static int nhrp_redirect_nft(const struct nhrpd *d, bool install)
 			if (d->ifaces[i]->conf.redirect)
 				fprintf(f,
 					"  iifname \"%s\" oifname \"%s\" limit rate 1000/second "
-					"log group %d\n",
+					"log group %d queue-threshold 1\n",
 					d->ifaces[i]->conf.name, d->ifaces[i]->conf.name,
 					NHRP_NFLOG_GROUP);
 		fprintf(f, " }\n}\n");
@@ -77,7 +77,7 @@ static int nhrp_nflog_config(int fd, uint8_t cmd, bool with_mode)
 	struct {
 		struct nlmsghdr h;
 		struct nfgenmsg g;
-		char attrs[32];
+		char attrs[48];
 	} req;
 	struct nlattr *a;
 	size_t len;
@@ -103,6 +103,14 @@ static int nhrp_nflog_config(int fd, uint8_t cmd, bool with_mode)
 		a->nla_type = NFULA_CFG_MODE;
 		a->nla_len = NLA_HDRLEN + sizeof(mode);
 		memcpy((char *)a + NLA_HDRLEN, &mode, sizeof(mode));
+		len += NLA_ALIGN(a->nla_len);
+		/* Deliver every logged packet at once: NFLOG otherwise batches
+		 * them for up to a second, and a redirect late by a second is a
+		 * second of traffic through the hub. */
+		a = (struct nlattr *)((char *)&req + len);
+		a->nla_type = NFULA_CFG_QTHRESH;
+		a->nla_len = NLA_HDRLEN + 4;
+		*(uint32_t *)((char *)a + NLA_HDRLEN) = htonl(1);
 		len += NLA_ALIGN(a->nla_len);
 	}
 	req.h.nlmsg_len = (uint32_t)len;

@@ -8,6 +8,7 @@
  * covering prefix.
  */
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,6 +39,52 @@ static int nhrp_route_parse(const struct nlmsghdr *h, struct nhrp_route_info *ri
 	}
 	ri->found = ri->type == RTN_UNICAST || ri->type == RTN_LOCAL;
 	return 0;
+}
+
+/*
+ * For one of our own addresses the FIB answers with its /32 in the local
+ * table; the prefix we serve is that of the address on its interface (a
+ * LAN 10.1.3.1/24 gives 10.1.3.0/24). Found in an RTM_GETADDR dump.
+ */
+static void nhrp_route_local_prefix(int fd, const struct ipaddr *dst, struct nhrp_route_info *ri)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifaddrmsg a;
+	} req = {
+		.h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
+		      .nlmsg_type = RTM_GETADDR,
+		      .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		      .nlmsg_seq = 2},
+		.a = {.ifa_family = AF_INET},
+	};
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	ssize_t n;
+
+	if (send(fd, &req, req.h.nlmsg_len, 0) < 0)
+		return;
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		int len = (int)n;
+
+		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+			const struct rtattr *rta;
+			int alen;
+
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+				return;
+			if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
+				continue;
+			alen = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifa));
+			for (rta = IFA_RTA(ifa); RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen))
+				if (rta->rta_type == IFA_LOCAL && RTA_PAYLOAD(rta) == 4 &&
+				    !memcmp(RTA_DATA(rta), &dst->u.v4, 4)) {
+					ri->plen = ifa->ifa_prefixlen;
+					ri->oif = (int)ifa->ifa_index;
+				}
+		}
+	}
 }
 
 int nhrp_route_lookup(const struct ipaddr *dst, struct nhrp_route_info *ri)
@@ -89,6 +136,8 @@ int nhrp_route_lookup(const struct ipaddr *dst, struct nhrp_route_info *ri)
 			break;
 		}
 	}
+	if (rc == 0 && ri->type == RTN_LOCAL)
+		nhrp_route_local_prefix(fd, dst, ri);
 out:
 	close(fd);
 	return rc;

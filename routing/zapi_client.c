@@ -57,6 +57,20 @@ const char *zapi_route_state_name(enum zapi_route_state s)
 	return (unsigned)s <= ZAPI_RS_REMOVED ? zapi_route_state_names[s] : "unknown";
 }
 
+/* Zebra keys routes by the masked prefix (and refuses host bits). */
+static struct ipaddr zapi_mask(const struct ipaddr *p, uint8_t plen)
+{
+	struct ipaddr m = *p;
+
+	for (unsigned i = 0; i < ipaddr_len(&m); i++) {
+		unsigned bits = plen > i * 8 ? plen - i * 8u : 0;
+
+		if (bits < 8)
+			m.u.bytes[i] &= (uint8_t)(0xff00 >> bits);
+	}
+	return m;
+}
+
 static size_t zapi_slot_hash(const struct ipaddr *p, uint8_t plen)
 {
 	return (ipaddr_hash(p) ^ (uint32_t)plen * 0x9e3779b1u) & (ZAPI_TABLE_BUCKETS - 1);
@@ -171,14 +185,7 @@ int zapi_client_route_set(struct zapi_client *c, const struct zapi_route *r)
 		return -1;
 	if (r->prefixlen > ipaddr_len(&r->prefix) * 8 || r->n_nexthops > ZAPI_MAX_NEXTHOPS)
 		return -1;
-	/* Zebra keys routes by the masked prefix (and refuses host bits). */
-	masked = r->prefix;
-	for (unsigned i = 0; i < ipaddr_len(&masked); i++) {
-		unsigned bits = r->prefixlen > i * 8 ? r->prefixlen - i * 8u : 0;
-
-		if (bits < 8)
-			masked.u.bytes[i] &= (uint8_t)(0xff00 >> bits);
-	}
+	masked = zapi_mask(&r->prefix, r->prefixlen);
 	pp = zapi_slot_find(c, &masked, r->prefixlen);
 	s = *pp;
 	if (!s) {
@@ -201,7 +208,8 @@ int zapi_client_route_set(struct zapi_client *c, const struct zapi_route *r)
 
 int zapi_client_route_unset(struct zapi_client *c, const struct ipaddr *prefix, uint8_t plen)
 {
-	struct zapi_route_slot **pp = zapi_slot_find(c, prefix, plen), *s = *pp;
+	struct ipaddr m = zapi_mask(prefix, plen);
+	struct zapi_route_slot **pp = zapi_slot_find(c, &m, plen), *s = *pp;
 
 	if (!s)
 		return -1;
@@ -216,7 +224,8 @@ int zapi_client_route_unset(struct zapi_client *c, const struct ipaddr *prefix, 
 int zapi_client_route_state(const struct zapi_client *c, const struct ipaddr *prefix,
 			    uint8_t plen)
 {
-	struct zapi_route_slot **pp = zapi_slot_find((struct zapi_client *)c, prefix, plen);
+	struct ipaddr m = zapi_mask(prefix, plen);
+	struct zapi_route_slot **pp = zapi_slot_find((struct zapi_client *)c, &m, plen);
 
 	return *pp ? (int)(*pp)->state : -1;
 }
@@ -443,7 +452,9 @@ struct zapi_client *zapi_client_new(struct ev_loop *loop, const char *path, uint
 	c->fd = -1;
 	backoff_init(&c->backoff, ZAPI_RECONNECT_BASE_MS, ZAPI_RECONNECT_CAP_MS);
 	timer_init(&c->reconnect, loop, zapi_client_reconnect_fn, c);
-	zapi_client_try_connect(c);
+	/* From the loop, not from here: callbacks must find the caller
+	 * holding the handle already. */
+	timer_start_ms(&c->reconnect, 0);
 	return c;
 }
 

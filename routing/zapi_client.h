@@ -36,6 +36,8 @@ enum zapi_route_state {
 };
 const char *zapi_route_state_name(enum zapi_route_state s);
 
+/* Callbacks run from the client's loop; they must not set or unset routes
+ * (the client may be walking its table when it calls them). */
 struct zapi_client_ops {
 	/* Connected and greeted (also after every reconnect). */
 	void (*connected)(void *arg);

@@ -23,8 +23,9 @@
 # whatever the options. vtysh gets --config_dir and -H (it appends every -c
 # to ~/.history_frr otherwise).
 #
-# The daemons daemonize (-d), so their pids (from the pid files) go to
-# $LAB_DIR/pids: lab_destroy stops them (SIGTERM, then SIGKILL) on any exit.
+# The daemons run in the foreground as children of the test's shell, started
+# with lab_spawn: lab_destroy stops them (SIGTERM, then SIGKILL) on any exit.
+# (Not -d, see _frr_daemon.) Each one's pid file is still written.
 
 FRR_SBIN=${FRR_SBIN:-/usr/lib/frr}
 FRR_VTYSH=${FRR_VTYSH:-vtysh}
@@ -52,40 +53,54 @@ _frr_pid_forget() {
 	mv "$f.new" "$f"
 }
 
-# _frr_daemon SITE DAEMON ARGS...: start an FRR daemon daemonized in router
-# SITE's namespace; on return it accepts on its sockets and its pid is known.
+# _frr_daemon SITE DAEMON ARGS...: start an FRR daemon in router SITE's
+# namespace, in the foreground as a child of this shell (lab_spawn: in
+# $LAB_DIR/pids, stopped by lab_destroy). Not -d: a daemonized process
+# belongs to PID 1, which here reaps it ~2 s after it exits, and every
+# "is it gone" wait (lab_stop's too) would pay that per daemon; bash reaps
+# its own children at once. The caller waits until the daemon answers.
 _frr_daemon() {
-	local i=$1 name=$2 d pid pidfile
+	local i=$1 name=$2 d
 	shift 2
 	d=$(frr_dir "$i")
-	pidfile=$d/$name.pid
 	mkdir -p "$d/run" "$d/vartmp"
-	rm -f "$pidfile"
+	rm -f "$d/$name.pid"
 	ln -sf "frr-r$i/$name.log" "$LAB_DIR/$name-r$i.log"
 	# ip netns exec has unshared the mount namespace (made it a slave of
-	# the host's): these bind mounts stay private to the daemon.
+	# the host's): these bind mounts stay private to the daemon. Both
+	# execs keep the pid lab_spawn knows.
 	# shellcheck disable=SC2016
-	if ! ip netns exec "$(lab_ns_router "$i")" sh -c '
+	lab_spawn "$i" "frr-r$i/$name.stdout" sh -c '
 		d=$1 bin=$2
 		shift 2
 		mount --bind "$d/run" /run && mount --bind "$d/vartmp" /var/tmp && exec "$bin" "$@"' \
-		sh "$d" "$FRR_SBIN/$name" -d -u root -g frrvty -P 0 \
-		-i "$pidfile" --vty_socket "$d" --log "file:$d/$name.log" "$@" \
-		>>"$d/$name.out" 2>&1; then
-		frr_log "$name on router $i failed to start: $(tail -n 5 "$d/$name.out" "$d/$name.log" 2>/dev/null)"
+		sh "$d" "$FRR_SBIN/$name" -u root -g frrvty -P 0 \
+		-i "$d/$name.pid" --vty_socket "$d" --log "file:$d/$name.log" "$@"
+	FRR_PID[$i:$name]=$LAB_PID
+}
+
+_frr_up_or_dead() { ! kill -0 "${FRR_PID[$1:$2]}" 2>/dev/null || "_frr_$2_up" "$1"; }
+
+# _frr_wait_up SITE DAEMON: until it answers vtysh (10 s); fails at once
+# if it exits.
+_frr_wait_up() {
+	local i=$1 name=$2 d
+	d=$(frr_dir "$i")
+	lab_wait 10 _frr_up_or_dead "$i" "$name" || true
+	if ! kill -0 "${FRR_PID[$i:$name]}" 2>/dev/null; then
+		frr_log "$name on router $i exited at start: $(tail -n 5 "$d/$name.stdout.log" "$d/$name.log" 2>/dev/null)"
+		wait "${FRR_PID[$i:$name]}" 2>/dev/null || true
+		_frr_pid_forget "${FRR_PID[$i:$name]}"
+		unset "FRR_PID[$i:$name]"
 		return 1
 	fi
-	lab_wait 5 test -s "$pidfile" || { frr_log "$name on router $i wrote no pid file"; return 1; }
-	pid=$(cat "$pidfile")
-	_frr_alive "$pid" "$name" || { frr_log "$name on router $i died at start: $(tail -n 5 "$d/$name.log")"; return 1; }
-	echo "$pid" >>"$LAB_DIR/pids"
-	FRR_PID[$i:$name]=$pid
+	"_frr_${name}_up" "$i" || { frr_log "$name on router $i does not answer vtysh"; return 1; }
 }
 
 # _frr_conf_ok SITE DAEMON FROM: the daemon's log since byte FROM has no
 # complaint about its config (FRR logs a bad line and carries on). The
-# config is read by the first event after daemonizing, so once the daemon
-# answers vtysh, the complaints are in the log.
+# config is read by the first event of the daemon's main loop, so once the
+# daemon answers vtysh, the complaints are in the log.
 _frr_conf_ok() {
 	local i=$1 name=$2 from=$3 d bad
 	d=$(frr_dir "$i")
@@ -106,8 +121,8 @@ _frr_zebra_run() {
 	local i=$1 d from
 	d=$(frr_dir "$i")
 	from=$(_frr_log_size "$i" zebra)
-	_frr_daemon "$i" zebra -f "$d/zebra.conf" -z "$d/zserv.api" || return 1
-	lab_wait 10 _frr_zebra_up "$i" || { frr_log "zebra on router $i does not answer vtysh"; return 1; }
+	_frr_daemon "$i" zebra -f "$d/zebra.conf" -z "$d/zserv.api"
+	_frr_wait_up "$i" zebra || return 1
 	_frr_conf_ok "$i" zebra "$from"
 }
 
@@ -135,8 +150,8 @@ _frr_bgpd_run() {
 	local i=$1 d from
 	d=$(frr_dir "$i")
 	from=$(_frr_log_size "$i" bgpd)
-	_frr_daemon "$i" bgpd -f "$d/bgpd.conf" -z "$d/zserv.api" || return 1
-	lab_wait 10 _frr_bgpd_up "$i" || { frr_log "bgpd on router $i does not answer vtysh"; return 1; }
+	_frr_daemon "$i" bgpd -f "$d/bgpd.conf" -z "$d/zserv.api"
+	_frr_wait_up "$i" bgpd || return 1
 	_frr_conf_ok "$i" bgpd "$from"
 }
 
@@ -154,8 +169,9 @@ frr_bgpd() {
 	_frr_bgpd_run "$i"
 }
 
-# _frr_alive PID NAME: PID is that daemon, running (not a zombie, not a
-# recycled pid: daemonized, nobody of ours reaps it).
+# _frr_alive PID NAME: PID is that daemon and running (a zombie has exited:
+# its sockets are closed, its routes gone; a pid of another name is a
+# recycled one, not ours to signal).
 _frr_alive() {
 	local stat
 	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] || return 1
@@ -185,6 +201,13 @@ _frr_reap() {
 		lab_wait 5 _frr_gone "$pid" "$name" || true
 		rc=1
 	fi
+	local st=0
+	wait "$pid" 2>/dev/null || st=$?
+	# 127: not (or no longer) a child of this shell, status unknown.
+	if [ "$rc" = 0 ] && [ "$st" != 0 ] && [ "$st" != 127 ]; then
+		frr_log "$name on router $i exited with status $st"
+		rc=1
+	fi
 	_frr_pid_forget "$pid"
 	unset "FRR_PID[$i:$name]"
 	if grep -qE 'Received signal|Backtrace|SEGV|assert' "$(frr_dir "$i")/$name.log"; then
@@ -194,8 +217,9 @@ _frr_reap() {
 	return "$rc"
 }
 
-# frr_stop SITE...: bgpd and zebra of each site, all at once (zebra takes
-# 1-2 s to go); fails if one had died, crashed or needed SIGKILL.
+# frr_stop SITE...: bgpd and zebra of each site, all at once (each exits
+# within ~70 ms of SIGTERM, zebra after removing its kernel routes); fails
+# if one had died before, crashed, exited non-zero or needed SIGKILL.
 frr_stop() {
 	local i n rc=0
 	for i in "$@"; do
