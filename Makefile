@@ -38,9 +38,11 @@ GRE_SRC := $(filter-out gre/mgred/%,$(wildcard gre/*.c))
 MGRED_SRC := $(wildcard gre/mgred/*.c)
 NHRPD_SRC := $(wildcard nhrpd/*.c)
 ROUTING_SRC := $(wildcard routing/*.c)
+IKED_SRC := $(wildcard iked/*.c)
 CTL_SRC := shell/dmvpnctl.c
 CODEC_SRC := lib/buf.c lib/csum.c lib/addr.c gre/gre_codec.c gre/mgre_lladdr.c lib/ctl_frame.c nhrpd/nhrp_packet.c \
-	nhrpd/nhrp_packet_encode.c routing/zapi_msg.c
+	nhrpd/nhrp_packet_encode.c routing/zapi_msg.c iked/ikev2_msg.c iked/ikev2_msg_decode.c \
+	iked/ikev2_msg_sa.c iked/ikev2_msg_build.c
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -49,8 +51,8 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 # collides with a binary of the same name.
 obj = $(patsubst %.c,build/$(1)/obj/%.o,$(2))
 
-BIN_release := build/release/mgred build/release/nhrpd build/release/dmvpnctl
-BIN_asan := build/asan/mgred build/asan/nhrpd build/asan/dmvpnctl build/asan/dp_probe build/asan/nhrp_pcap
+BIN_release := build/release/mgred build/release/nhrpd build/release/iked build/release/dmvpnctl
+BIN_asan := build/asan/mgred build/asan/nhrpd build/asan/iked build/asan/dmvpnctl build/asan/dp_probe build/asan/nhrp_pcap
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
 
@@ -88,6 +90,9 @@ build/$(1)/mgred: $(call obj,$(1),$(MGRED_SRC) $(GRE_SRC) $(LIB_SRC))
 build/$(1)/nhrpd: $(call obj,$(1),$(NHRPD_SRC) $(ROUTING_SRC) $(GRE_SRC) $(LIB_SRC))
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+build/$(1)/iked: $(call obj,$(1),$(IKED_SRC) $(LIB_SRC))
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 build/$(1)/dmvpnctl: $(call obj,$(1),$(CTL_SRC) $(LIB_SRC))
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
@@ -122,7 +127,7 @@ build/asan/zapi_push: $(call obj,asan,$(ZAPI_PUSH_SRC))
 
 # Unit tests link the pure codecs and lib/ (plus the module they test).
 UNIT_DEPS := $(call obj,asan,$(LIB_SRC) $(GRE_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) \
-	$(filter-out nhrpd/nhrpd_main.c,$(NHRPD_SRC)) $(ROUTING_SRC))
+	$(filter-out nhrpd/nhrpd_main.c,$(NHRPD_SRC)) $(ROUTING_SRC) $(filter-out iked/iked_main.c,$(IKED_SRC)))
 build/asan/tests/unit/%: build/asan/obj/tests/unit/%.o $(UNIT_DEPS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
@@ -189,16 +194,17 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/dmvpn
 	install -m 0755 build/release/mgred $(DESTDIR)$(SBINDIR)/mgred
 	install -m 0755 build/release/nhrpd $(DESTDIR)$(SBINDIR)/nhrpd
+	install -m 0755 build/release/iked $(DESTDIR)$(SBINDIR)/iked
 	install -m 0755 build/release/dmvpnctl $(DESTDIR)$(BINDIR)/dmvpnctl
 	install -m 0644 configs/hub.conf $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example
 	install -m 0644 configs/spoke.conf $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/mgred $(DESTDIR)$(SBINDIR)/nhrpd $(DESTDIR)$(BINDIR)/dmvpnctl
+	rm -f $(DESTDIR)$(SBINDIR)/mgred $(DESTDIR)$(SBINDIR)/nhrpd $(DESTDIR)$(SBINDIR)/iked $(DESTDIR)$(BINDIR)/dmvpnctl
 	rm -f $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] gre/*.[ch] gre/mgred/*.[ch] nhrpd/*.[ch] routing/*.[ch] shell/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
+	clang-format -i $(wildcard lib/*.[ch] gre/*.[ch] gre/mgred/*.[ch] nhrpd/*.[ch] routing/*.[ch] iked/*.[ch] shell/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
 
 clean:
 	rm -rf build

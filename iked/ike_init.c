@@ -1,0 +1,299 @@
+/*
+ * IKE_SA_INIT (RFC 7296 1.2, 2.6, 2.7, 2.10, 2.14, 2.23), both roles:
+ * proposals, Diffie-Hellman, nonces, NAT detection; an INVALID_KE_PAYLOAD
+ * answer makes the initiator retry with the group the responder wants
+ * (1.2), if it offered it. Once both halves are in, the keys are derived
+ * and IKE_AUTH follows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iked/iked.h"
+
+/* RFC 7296 2.23: hashes of (SPIs, address, port) of both ends. */
+void ike_nat_notifies(struct ike_sa *sa, struct ikev2_builder *b)
+{
+	uint8_t h[IKEV2_C_NAT_HASH_LEN];
+	uint16_t lport = sa->d->port;
+
+	if (ikev2_nat_hash(sa->ispi, sa->rspi, &sa->local, lport, h) == 0)
+		ikev2_build_notify(b, 0, NULL, 0, IKEV2_N_NAT_DETECTION_SOURCE_IP, h, sizeof(h));
+	if (ikev2_nat_hash(sa->ispi, sa->rspi, &sa->remote, sa->rport, h) == 0)
+		ikev2_build_notify(b, 0, NULL, 0, IKEV2_N_NAT_DETECTION_DESTINATION_IP, h,
+		                   sizeof(h));
+}
+
+/* Compare the peer's NAT hashes with what we see (RFC 7296 2.23): over
+ * the SPIs as the peer's header had them (no responder SPI in a request). */
+static void ike_nat_check(struct ike_sa *sa, const struct ikev2_msg *m)
+{
+	uint64_t rspi = m->hdr.rspi;
+
+	uint8_t h[IKEV2_C_NAT_HASH_LEN];
+
+	for (size_t i = 0; i < m->n_notify; i++) {
+		const struct ikev2_notify *n = &m->notify[i];
+
+		if (n->len != sizeof(h))
+			continue;
+		if (n->type == IKEV2_N_NAT_DETECTION_SOURCE_IP &&
+		    ikev2_nat_hash(sa->ispi, rspi, &sa->remote, sa->rport, h) == 0)
+			sa->nat_remote = memcmp(h, n->data, sizeof(h)) != 0;
+		if (n->type == IKEV2_N_NAT_DETECTION_DESTINATION_IP &&
+		    ikev2_nat_hash(sa->ispi, rspi, &sa->local, sa->d->port, h) == 0)
+			sa->nat_local = memcmp(h, n->data, sizeof(h)) != 0;
+	}
+}
+
+static int ike_init_keys(struct ike_sa *sa, const uint8_t *peer_ke, size_t peer_ke_len)
+{
+	struct ikev2_secret gir = {0};
+	int rc = -1;
+
+	if (ikev2_dh_derive(sa->dh, peer_ke, peer_ke_len, &gir) < 0)
+		goto out;
+	if (ikev2_derive_ike_keys(&sa->prop.alg, sa->ni, sa->ni_len, sa->nr, sa->nr_len, &gir,
+	                          sa->ispi, sa->rspi, &sa->keys) < 0)
+		goto out;
+	rc = 0;
+out:
+	ikev2_secret_free(&gir);
+	/* The private value has done its work (no reuse across SAs). */
+	ikev2_dh_free(sa->dh);
+	sa->dh = NULL;
+	return rc;
+}
+
+static size_t ike_init_build_request(struct ike_sa *sa, uint8_t *out, size_t cap)
+{
+	struct ikev2_header h = {.ispi = sa->ispi,
+	                         .exchange = IKEV2_EXCHANGE_IKE_SA_INIT,
+	                         .flags = IKEV2_FLAG_INITIATOR};
+	static struct ikev2_sa_payload sap;
+	uint8_t ke[IKEV2_C_DH_PUBLIC_MAX];
+	size_t ke_len = ikev2_dh_public_len(sa->prop.dh);
+	struct ikev2_builder b;
+
+	if (ikev2_dh_public(sa->dh, ke, ke_len) < 0)
+		return 0;
+	ike_proposals_ike(sa->profile, &sap);
+	ikev2_build_init(&b, out, cap, &h);
+	ikev2_build_sa(&b, &sap);
+	ikev2_build_ke(&b, sa->prop.dh, ke, ke_len);
+	ikev2_build_nonce(&b, sa->ni, sa->ni_len);
+	ike_nat_notifies(sa, &b);
+	return ikev2_build_finish(&b);
+}
+
+static int ike_init_send_request(struct ike_sa *sa)
+{
+	uint8_t out[IKED_MAX_MSG];
+	size_t n = ike_init_build_request(sa, out, sizeof(out));
+
+	if (!n)
+		return -1;
+	free(sa->init_req);
+	sa->init_req = malloc(n);
+	if (!sa->init_req)
+		return -1;
+	memcpy(sa->init_req, out, n);
+	sa->init_req_len = n;
+	sa->next_msg_id = 1;
+	ike_sa_send_request(sa, out, n);
+	return 0;
+}
+
+int ike_initiate(struct iked *d, const struct iked_profile *p, const struct ipaddr *local,
+                 const struct ipaddr *remote, unsigned *id)
+{
+	struct ike_sa *sa = ike_sa_new(d, p, true, local, remote, 500);
+
+	if (!sa)
+		return -1;
+	sa->prop = p->ike[0]; /* our KE guesses the group we prefer */
+	sa->dh = ikev2_dh_new(sa->prop.dh);
+	sa->ni_len = IKED_NONCE_LEN;
+	if (!sa->dh || ikev2_spi_random(&sa->ispi) < 0 || ikev2_random(sa->ni, sa->ni_len) < 0 ||
+	    ike_init_send_request(sa) < 0) {
+		ike_sa_fail(sa, "could not build IKE_SA_INIT");
+		return -1;
+	}
+	ike_sa_set_state(sa, IKE_SA_INIT_SENT);
+	*id = sa->id;
+	return 0;
+}
+
+static const struct ikev2_notify *ike_find_notify(const struct ikev2_msg *m, uint16_t type)
+{
+	for (size_t i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type == type)
+			return &m->notify[i];
+	return NULL;
+}
+
+/* Initiator: the responder's answer to IKE_SA_INIT. */
+void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *pkt, size_t len)
+{
+	const struct ikev2_notify *n;
+	struct iked_proposal chosen;
+
+	if ((n = ike_find_notify(m, IKEV2_N_INVALID_KE_PAYLOAD)) && n->len == 2) {
+		uint16_t group = (uint16_t)(n->data[0] << 8 | n->data[1]);
+		bool offered = false;
+
+		/* RFC 7296 1.2: retry with the group asked for, if we offered it. */
+		for (unsigned i = 0; i < sa->profile->n_ike; i++)
+			offered |= sa->profile->ike[i].dh == group;
+		if (!offered || group == sa->prop.dh) {
+			ike_sa_fail(sa, "responder wants a DH group we did not offer");
+			return;
+		}
+		ikev2_dh_free(sa->dh);
+		sa->prop.dh = group;
+		sa->dh = ikev2_dh_new(group);
+		if (!sa->dh || ike_init_send_request(sa) < 0)
+			ike_sa_fail(sa, "could not retry IKE_SA_INIT");
+		return;
+	}
+	if ((n = ike_find_notify(m, IKEV2_N_NO_PROPOSAL_CHOSEN))) {
+		sa->d->stats.no_proposal++;
+		ike_sa_fail(sa, "responder: NO_PROPOSAL_CHOSEN");
+		return;
+	}
+	if (!m->has_sa || !m->has_ke || !m->has_nonce || m->hdr.rspi == 0) {
+		ike_sa_fail(sa, "IKE_SA_INIT response without SA, KE or nonce");
+		return;
+	}
+	if (ike_proposal_check(sa->profile->ike, sa->profile->n_ike, false, &m->sa, &chosen, NULL) <
+	        0 ||
+	    chosen.dh != m->ke_group || chosen.dh != sa->prop.dh) {
+		ike_sa_fail(sa, "responder chose a proposal we did not offer");
+		return;
+	}
+	if (m->nonce_len < IKEV2_NONCE_MIN || m->nonce_len > sizeof(sa->nr)) {
+		ike_sa_fail(sa, "bad responder nonce");
+		return;
+	}
+	free(sa->out_req);
+	sa->out_req = NULL;
+	timer_stop(&sa->timer);
+	sa->prop = chosen;
+	sa->rspi = m->hdr.rspi;
+	memcpy(sa->nr, m->nonce, m->nonce_len);
+	sa->nr_len = m->nonce_len;
+	sa->init_resp = malloc(len);
+	if (!sa->init_resp) {
+		ike_sa_fail(sa, "out of memory");
+		return;
+	}
+	memcpy(sa->init_resp, pkt, len);
+	sa->init_resp_len = len;
+	ike_nat_check(sa, m);
+	if (ike_init_keys(sa, m->ke, m->ke_len) < 0) {
+		ike_sa_fail(sa, "bad responder KE (RFC 6989 checks) or key derivation failed");
+		return;
+	}
+	iked_keylog_ike(sa);
+	ike_auth_send_request(sa);
+}
+
+static const struct iked_profile *ike_profile_for(struct iked *d, const struct ipaddr *remote)
+{
+	const struct iked_profile *any = NULL;
+
+	for (unsigned i = 0; i < d->conf->nprofiles; i++) {
+		const struct iked_profile *p = &d->conf->profiles[i];
+
+		if (ipaddr_equal(&p->remote_addr, remote))
+			return p;
+		if (!ipaddr_is_set(&p->remote_addr) && !any)
+			any = p;
+	}
+	return any;
+}
+
+/* Responder: a new IKE_SA_INIT request. */
+void ike_init_recv_request(struct iked *d, struct ikev2_msg *m, const uint8_t *pkt, size_t len,
+                           const struct ipaddr *local, const struct ipaddr *remote, uint16_t rport)
+{
+	const struct iked_profile *p = ike_profile_for(d, remote);
+	struct ikev2_header h = {.exchange = IKEV2_EXCHANGE_IKE_SA_INIT,
+	                         .flags = IKEV2_FLAG_RESPONSE};
+	static struct ikev2_sa_payload sap;
+	struct iked_proposal chosen;
+	uint8_t num, ke[IKEV2_C_DH_PUBLIC_MAX], out[IKED_MAX_MSG];
+	struct ikev2_builder b;
+	struct ike_sa *sa;
+	size_t n;
+
+	if (!p || !m->has_sa || !m->has_ke || !m->has_nonce || m->nonce_len < IKEV2_NONCE_MIN ||
+	    m->nonce_len > IKEV2_NONCE_MAX) {
+		d->stats.bad_msg++;
+		return;
+	}
+	if (ike_proposal_select(p->ike, p->n_ike, false, &m->sa, &chosen, &num, NULL) < 0) {
+		d->stats.no_proposal++;
+		ike_send_init_error(d, m, local, remote, rport, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL,
+		                    0);
+		return;
+	}
+	if (m->ke_group != chosen.dh) {
+		/* RFC 7296 1.2: tell the initiator which group we want. */
+		uint8_t g[2] = {(uint8_t)(chosen.dh >> 8), (uint8_t)chosen.dh};
+
+		ike_send_init_error(d, m, local, remote, rport, IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
+		return;
+	}
+	sa = ike_sa_new(d, p, false, local, remote, rport);
+	if (!sa)
+		return;
+	sa->prop = chosen;
+	sa->ispi = m->hdr.ispi;
+	memcpy(sa->ni, m->nonce, m->nonce_len);
+	sa->ni_len = m->nonce_len;
+	sa->nr_len = IKED_NONCE_LEN;
+	sa->dh = ikev2_dh_new(chosen.dh);
+	if (!sa->dh || ikev2_spi_random(&sa->rspi) < 0 || ikev2_random(sa->nr, sa->nr_len) < 0 ||
+	    ikev2_dh_public(sa->dh, ke, ikev2_dh_public_len(chosen.dh)) < 0) {
+		ike_sa_fail(sa, "out of resources");
+		return;
+	}
+	/* The chosen proposal, alone, under the initiator's number (3.3). */
+	ike_proposals_ike(p, &sap);
+	for (unsigned i = 0; i < p->n_ike; i++)
+		if (!strcmp(p->ike[i].text, chosen.text)) {
+			sap.p[0] = sap.p[i];
+			break;
+		}
+	sap.p[0].num = num;
+	sap.n = 1;
+	h.ispi = sa->ispi;
+	h.rspi = sa->rspi;
+	ikev2_build_init(&b, out, sizeof(out), &h);
+	ikev2_build_sa(&b, &sap);
+	ikev2_build_ke(&b, chosen.dh, ke, ikev2_dh_public_len(chosen.dh));
+	ikev2_build_nonce(&b, sa->nr, sa->nr_len);
+	ike_nat_notifies(sa, &b);
+	n = ikev2_build_finish(&b);
+	sa->init_req = malloc(len);
+	sa->init_resp = n ? malloc(n) : NULL;
+	if (!n || !sa->init_req || !sa->init_resp) {
+		ike_sa_fail(sa, "could not build IKE_SA_INIT response");
+		return;
+	}
+	memcpy(sa->init_req, pkt, len);
+	sa->init_req_len = len;
+	memcpy(sa->init_resp, out, n);
+	sa->init_resp_len = n;
+	ike_nat_check(sa, m);
+	if (ike_init_keys(sa, m->ke, m->ke_len) < 0) {
+		ike_sa_fail(sa, "bad initiator KE (RFC 6989 checks) or key derivation failed");
+		return;
+	}
+	sa->last_resp_id = 0;
+	sa->peer_msg_id = 1;
+	ike_sa_send_response(sa, out, n);
+	ike_sa_set_state(sa, IKE_SA_HALF_OPEN);
+	timer_start_ms(&sa->timer, IKED_HALF_OPEN_TIMEOUT_MS);
+	iked_keylog_ike(sa);
+}

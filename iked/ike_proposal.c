@@ -1,0 +1,294 @@
+/*
+ * Proposals: strongSwan-style strings in the configuration
+ * ("aes256gcm16-prfsha384-x25519", "aes128-sha256-ecp256", ESP
+ * "aes256gcm16", "chacha20poly1305", "aes128-sha256"), the SA payloads we
+ * offer, and the choice among the peer's: the first of OUR proposals (our
+ * order of preference) that the peer offered, RFC 7296 2.7.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "iked/iked.h"
+
+struct ike_token {
+	const char *name;
+	int kind; /* 0 encr, 1 integ, 2 prf, 3 dh */
+	uint16_t id;
+	uint16_t bits;
+};
+
+static const struct ike_token ike_tokens[] = {
+    {"aes128", 0, IKEV2_ENCR_AES_CBC, 128},
+    {"aes256", 0, IKEV2_ENCR_AES_CBC, 256},
+    {"aes128gcm16", 0, IKEV2_ENCR_AES_GCM_16, 128},
+    {"aes256gcm16", 0, IKEV2_ENCR_AES_GCM_16, 256},
+    {"chacha20poly1305", 0, IKEV2_ENCR_CHACHA20_POLY1305, 0},
+    {"sha256", 1, IKEV2_INTEG_HMAC_SHA2_256_128, 0},
+    {"sha384", 1, IKEV2_INTEG_HMAC_SHA2_384_192, 0},
+    {"sha512", 1, IKEV2_INTEG_HMAC_SHA2_512_256, 0},
+    {"prfsha256", 2, IKEV2_PRF_HMAC_SHA2_256, 0},
+    {"prfsha384", 2, IKEV2_PRF_HMAC_SHA2_384, 0},
+    {"prfsha512", 2, IKEV2_PRF_HMAC_SHA2_512, 0},
+    {"modp2048", 3, IKEV2_DH_MODP_2048, 0},
+    {"ecp256", 3, IKEV2_DH_ECP_256, 0},
+    {"ecp384", 3, IKEV2_DH_ECP_384, 0},
+    {"x25519", 3, IKEV2_DH_CURVE25519, 0},
+    {"curve25519", 3, IKEV2_DH_CURVE25519, 0},
+};
+
+/* The PRF that goes with an integrity algorithm when none is named. */
+static uint16_t ike_prf_for_integ(uint16_t integ)
+{
+	switch (integ) {
+	case IKEV2_INTEG_HMAC_SHA2_384_192:
+		return IKEV2_PRF_HMAC_SHA2_384;
+	case IKEV2_INTEG_HMAC_SHA2_512_256:
+		return IKEV2_PRF_HMAC_SHA2_512;
+	default:
+		return IKEV2_PRF_HMAC_SHA2_256;
+	}
+}
+
+int iked_proposal_parse(const char *s, bool esp, struct iked_proposal *p)
+{
+	char buf[64], *save = NULL, *tok;
+	bool have[4] = {false};
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	memset(p, 0, sizeof(*p));
+	strcpy(buf, s);
+	strcpy(p->text, s);
+	for (tok = strtok_r(buf, "-", &save); tok; tok = strtok_r(NULL, "-", &save)) {
+		const struct ike_token *t = NULL;
+
+		for (size_t i = 0; i < sizeof(ike_tokens) / sizeof(ike_tokens[0]); i++)
+			if (!strcmp(ike_tokens[i].name, tok))
+				t = &ike_tokens[i];
+		if (!t || have[t->kind])
+			return -1;
+		have[t->kind] = true;
+		switch (t->kind) {
+		case 0:
+			p->alg.encr = t->id;
+			p->alg.encr_bits = t->bits;
+			break;
+		case 1:
+			p->alg.integ = t->id;
+			break;
+		case 2:
+			p->alg.prf = t->id;
+			break;
+		default:
+			p->dh = t->id;
+			break;
+		}
+	}
+	if (!have[0])
+		return -1;
+	if (esp) {
+		/* No PRF and (without PFS in CREATE_CHILD_SA) no DH for ESP. */
+		if (have[2] || have[3])
+			return -1;
+		return ikev2_alg_esp_valid(&p->alg) ? 0 : -1;
+	}
+	if (!have[3])
+		return -1;
+	if (!have[2])
+		p->alg.prf = ike_prf_for_integ(p->alg.integ);
+	return ikev2_alg_ike_valid(&p->alg) ? 0 : -1;
+}
+
+static void ike_proposal_to_payload(const struct iked_proposal *ip, bool esp,
+                                    struct ikev2_proposal *pp)
+{
+	size_t n = 0;
+
+	pp->protocol = esp ? IKEV2_PROTO_ESP : IKEV2_PROTO_IKE;
+	pp->t[n++] = (struct ikev2_transform){
+	    .type = IKEV2_TRANSFORM_ENCR, .id = ip->alg.encr, .key_len = ip->alg.encr_bits};
+	if (!esp)
+		pp->t[n++] = (struct ikev2_transform){
+		    .type = IKEV2_TRANSFORM_PRF, .id = ip->alg.prf, .key_len = 0};
+	if (ip->alg.integ)
+		pp->t[n++] = (struct ikev2_transform){
+		    .type = IKEV2_TRANSFORM_INTEG, .id = ip->alg.integ, .key_len = 0};
+	if (esp)
+		pp->t[n++] = (struct ikev2_transform){
+		    .type = IKEV2_TRANSFORM_ESN, .id = IKEV2_ESN_NONE, .key_len = 0};
+	else
+		pp->t[n++] = (struct ikev2_transform){
+		    .type = IKEV2_TRANSFORM_DH, .id = ip->dh, .key_len = 0};
+	pp->n_transforms = n;
+}
+
+void ike_proposals_ike(const struct iked_profile *p, struct ikev2_sa_payload *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	for (unsigned i = 0; i < p->n_ike && i < IKEV2_MAX_PROPOSALS; i++) {
+		sa->p[i].num = (uint8_t)(i + 1);
+		ike_proposal_to_payload(&p->ike[i], false, &sa->p[i]);
+	}
+	sa->n = p->n_ike < IKEV2_MAX_PROPOSALS ? p->n_ike : IKEV2_MAX_PROPOSALS;
+}
+
+void ike_proposals_esp(const struct iked_profile *p, uint32_t spi, struct ikev2_sa_payload *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	for (unsigned i = 0; i < p->n_esp && i < IKEV2_MAX_PROPOSALS; i++) {
+		struct ikev2_proposal *pp = &sa->p[i];
+
+		pp->num = (uint8_t)(i + 1);
+		pp->spi_size = 4;
+		pp->spi[0] = (uint8_t)(spi >> 24);
+		pp->spi[1] = (uint8_t)(spi >> 16);
+		pp->spi[2] = (uint8_t)(spi >> 8);
+		pp->spi[3] = (uint8_t)spi;
+		ike_proposal_to_payload(&p->esp[i], true, pp);
+	}
+	sa->n = p->n_esp < IKEV2_MAX_PROPOSALS ? p->n_esp : IKEV2_MAX_PROPOSALS;
+}
+
+/* Does the peer's proposal offer exactly what ours needs (RFC 7296 3.3.6:
+ * one transform of each type chosen from those offered)? */
+static bool ike_proposal_matches(const struct iked_proposal *ours, bool esp,
+                                 const struct ikev2_proposal *theirs)
+{
+	bool encr = false, integ = !ours->alg.integ, prf = esp, dh = esp, esn = !esp;
+
+	if (theirs->protocol != (esp ? IKEV2_PROTO_ESP : IKEV2_PROTO_IKE))
+		return false;
+	if (esp ? theirs->spi_size != 4 : (theirs->spi_size != 0 && theirs->spi_size != 8))
+		return false;
+	for (size_t i = 0; i < theirs->n_transforms; i++) {
+		const struct ikev2_transform *t = &theirs->t[i];
+
+		switch (t->type) {
+		case IKEV2_TRANSFORM_ENCR:
+			encr |= t->id == ours->alg.encr && t->key_len == ours->alg.encr_bits;
+			break;
+		case IKEV2_TRANSFORM_INTEG:
+			integ |= ours->alg.integ && t->id == ours->alg.integ;
+			break;
+		case IKEV2_TRANSFORM_PRF:
+			prf |= !esp && t->id == ours->alg.prf;
+			break;
+		case IKEV2_TRANSFORM_DH:
+			dh |= !esp && t->id == ours->dh;
+			break;
+		case IKEV2_TRANSFORM_ESN:
+			esn |= esp && t->id == IKEV2_ESN_NONE;
+			break;
+		default:
+			break;
+		}
+	}
+	return encr && integ && prf && dh && esn;
+}
+
+static uint32_t ike_proposal_spi(const struct ikev2_proposal *pp)
+{
+	return pp->spi_size == 4 ? (uint32_t)pp->spi[0] << 24 | (uint32_t)pp->spi[1] << 16 |
+	                               (uint32_t)pp->spi[2] << 8 | pp->spi[3]
+	                         : 0;
+}
+
+int ike_proposal_select(const struct iked_proposal *ours, unsigned n, bool esp,
+                        const struct ikev2_sa_payload *theirs, struct iked_proposal *chosen,
+                        uint8_t *num, uint32_t *peer_spi)
+{
+	for (unsigned i = 0; i < n; i++)
+		for (size_t k = 0; k < theirs->n; k++)
+			if (ike_proposal_matches(&ours[i], esp, &theirs->p[k])) {
+				*chosen = ours[i];
+				*num = theirs->p[k].num;
+				if (peer_spi)
+					*peer_spi = ike_proposal_spi(&theirs->p[k]);
+				return 0;
+			}
+	return -1;
+}
+
+int ike_proposal_check(const struct iked_proposal *ours, unsigned n, bool esp,
+                       const struct ikev2_sa_payload *theirs, struct iked_proposal *chosen,
+                       uint32_t *peer_spi)
+{
+	const struct ikev2_proposal *pp;
+
+	/* RFC 7296 3.3: the responder returns exactly one proposal, with one
+	 * transform of each type, taken from what we offered. */
+	if (theirs->n != 1)
+		return -1;
+	pp = &theirs->p[0];
+	if (pp->num < 1 || pp->num > n)
+		return -1;
+	if (!ike_proposal_matches(&ours[pp->num - 1], esp, pp))
+		return -1;
+	*chosen = ours[pp->num - 1];
+	if (peer_spi)
+		*peer_spi = ike_proposal_spi(pp);
+	return 0;
+}
+
+const char *ike_encr_name(const struct ikev2_alg *a, char *buf, size_t len)
+{
+	switch (a->encr) {
+	case IKEV2_ENCR_AES_CBC:
+		snprintf(buf, len, "AES_CBC_%u", a->encr_bits);
+		break;
+	case IKEV2_ENCR_AES_GCM_16:
+		snprintf(buf, len, "AES_GCM_16_%u", a->encr_bits);
+		break;
+	case IKEV2_ENCR_CHACHA20_POLY1305:
+		snprintf(buf, len, "CHACHA20_POLY1305");
+		break;
+	default:
+		snprintf(buf, len, "ENCR_%u", a->encr);
+		break;
+	}
+	return buf;
+}
+
+const char *ike_integ_name(uint16_t integ)
+{
+	switch (integ) {
+	case IKEV2_INTEG_HMAC_SHA2_256_128:
+		return "HMAC_SHA2_256_128";
+	case IKEV2_INTEG_HMAC_SHA2_384_192:
+		return "HMAC_SHA2_384_192";
+	case IKEV2_INTEG_HMAC_SHA2_512_256:
+		return "HMAC_SHA2_512_256";
+	default:
+		return "NONE";
+	}
+}
+
+const char *ike_prf_name(uint16_t prf)
+{
+	switch (prf) {
+	case IKEV2_PRF_HMAC_SHA2_256:
+		return "PRF_HMAC_SHA2_256";
+	case IKEV2_PRF_HMAC_SHA2_384:
+		return "PRF_HMAC_SHA2_384";
+	case IKEV2_PRF_HMAC_SHA2_512:
+		return "PRF_HMAC_SHA2_512";
+	default:
+		return "NONE";
+	}
+}
+
+const char *ike_dh_name(uint16_t group)
+{
+	switch (group) {
+	case IKEV2_DH_MODP_2048:
+		return "MODP_2048";
+	case IKEV2_DH_ECP_256:
+		return "ECP_256";
+	case IKEV2_DH_ECP_384:
+		return "ECP_384";
+	case IKEV2_DH_CURVE25519:
+		return "CURVE_25519";
+	default:
+		return "NONE";
+	}
+}

@@ -1,0 +1,405 @@
+/*
+ * IKE SAs: the table, message IDs and retransmission (RFC 7296 2.1, 2.2,
+ * window size 1), the SK payload on the way out and in (3.14), and the
+ * receive path that routes each message to its exchange.
+ *
+ * The one timer of an SA means: retransmit our outstanding request
+ * (initiator side of any exchange), or give up on a half-open SA (a
+ * responder that answered IKE_SA_INIT and never saw IKE_AUTH), or free a
+ * dead SA once its failure has been visible for a while.
+ */
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iked/iked.h"
+
+#define IKE_SA_DEAD_LINGER_MS 10000
+
+static const char *const ike_sa_state_names[] = {
+    [IKE_SA_INIT_SENT] = "init-sent", [IKE_SA_AUTH_SENT] = "auth-sent",
+    [IKE_SA_HALF_OPEN] = "half-open", [IKE_SA_ESTABLISHED] = "established",
+    [IKE_SA_DELETING] = "deleting",   [IKE_SA_DEAD] = "dead",
+};
+
+const char *ike_sa_state_name(enum ike_sa_state s)
+{
+	return (unsigned)s <= IKE_SA_DEAD ? ike_sa_state_names[s] : "unknown";
+}
+
+static const char *const child_sa_state_names[] = {
+    [CHILD_SA_NONE] = "none",
+    [CHILD_SA_INSTALLED] = "installed",
+    [CHILD_SA_FAILED] = "failed",
+    [CHILD_SA_DELETED] = "deleted",
+};
+
+const char *child_sa_state_name(enum child_sa_state s)
+{
+	return (unsigned)s <= CHILD_SA_DELETED ? child_sa_state_names[s] : "unknown";
+}
+
+uint64_t iked_now_ms(void)
+{
+	return log_now_ms();
+}
+
+static void ike_sa_timer_fn(struct timer *t, void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	(void)t;
+	if (sa->state == IKE_SA_DEAD) {
+		ike_sa_free(sa);
+		return;
+	}
+	if (sa->state == IKE_SA_HALF_OPEN) {
+		ike_sa_fail(sa, "no IKE_AUTH after IKE_SA_INIT");
+		return;
+	}
+	if (!sa->out_req)
+		return;
+	if (++sa->tries >= IKED_RETRANSMIT_TRIES) {
+		ike_sa_fail(sa, "peer not responding");
+		return;
+	}
+	sa->d->stats.retransmits++;
+	ike_net_send(sa->d, &sa->local, &sa->remote, sa->rport, sa->out_req, sa->out_req_len);
+	timer_start_ms(&sa->timer, (uint64_t)IKED_RETRANSMIT_MS << sa->tries);
+}
+
+struct ike_sa *ike_sa_new(struct iked *d, const struct iked_profile *p, bool initiator,
+                          const struct ipaddr *local, const struct ipaddr *remote, uint16_t rport)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+
+	if (!sa)
+		return NULL;
+	sa->d = d;
+	sa->id = ++d->next_sa_id;
+	sa->profile = p;
+	sa->initiator = initiator;
+	sa->local = *local;
+	sa->remote = *remote;
+	sa->rport = rport;
+	sa->created_ms = iked_now_ms();
+	timer_init(&sa->timer, d->loop, ike_sa_timer_fn, sa);
+	sa->next = d->sas;
+	d->sas = sa;
+	return sa;
+}
+
+void ike_sa_free(struct ike_sa *sa)
+{
+	struct ike_sa **pp;
+
+	for (pp = &sa->d->sas; *pp; pp = &(*pp)->next)
+		if (*pp == sa) {
+			*pp = sa->next;
+			break;
+		}
+	timer_stop(&sa->timer);
+	ikev2_dh_free(sa->dh);
+	ikev2_ike_keys_free(&sa->keys);
+	ikev2_secret_free(&sa->child.keymat);
+	OPENSSL_cleanse(sa->ni, sizeof(sa->ni));
+	OPENSSL_cleanse(sa->nr, sizeof(sa->nr));
+	free(sa->init_req);
+	free(sa->init_resp);
+	free(sa->out_req);
+	free(sa->last_resp);
+	free(sa);
+}
+
+void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st)
+{
+	char a[IPADDR_STRLEN];
+
+	if (sa->state == st)
+		return;
+	log_msg(st == IKE_SA_ESTABLISHED ? LOG_LVL_NOTICE : LOG_LVL_INFO, LOG_CAT_IKE,
+	        "IKE SA %u with %s: %s -> %s", sa->id, ipaddr_format(&sa->remote, a),
+	        ike_sa_state_name(sa->state), ike_sa_state_name(st));
+	sa->state = st;
+	if (st == IKE_SA_ESTABLISHED)
+		sa->established_ms = iked_now_ms();
+}
+
+/* Failed or deleted: keys go now; the entry stays a while for show. */
+void ike_sa_fail(struct ike_sa *sa, const char *why)
+{
+	char a[IPADDR_STRLEN];
+
+	if (sa->state != IKE_SA_DEAD && why)
+		log_msg(LOG_LVL_WARN, LOG_CAT_IKE, "IKE SA %u with %s: %s", sa->id,
+		        ipaddr_format(&sa->remote, a), why);
+	if (why)
+		snprintf(sa->error, sizeof(sa->error), "%s", why);
+	ike_sa_set_state(sa, IKE_SA_DEAD);
+	if (sa->child.state == CHILD_SA_INSTALLED)
+		sa->child.state = CHILD_SA_DELETED;
+	ikev2_dh_free(sa->dh);
+	sa->dh = NULL;
+	ikev2_ike_keys_free(&sa->keys);
+	ikev2_secret_free(&sa->child.keymat);
+	free(sa->out_req);
+	sa->out_req = NULL;
+	timer_start_ms(&sa->timer, IKE_SA_DEAD_LINGER_MS);
+}
+
+struct ike_sa *ike_sa_find(struct iked *d, uint64_t ispi, uint64_t rspi)
+{
+	for (struct ike_sa *sa = d->sas; sa; sa = sa->next)
+		if (sa->ispi == ispi && sa->rspi == rspi && sa->state != IKE_SA_DEAD)
+			return sa;
+	return NULL;
+}
+
+struct ike_sa *ike_sa_find_init(struct iked *d, uint64_t ispi, const struct ipaddr *remote)
+{
+	for (struct ike_sa *sa = d->sas; sa; sa = sa->next)
+		if (sa->ispi == ispi && !sa->initiator && ipaddr_equal(&sa->remote, remote) &&
+		    sa->state != IKE_SA_DEAD)
+			return sa;
+	return NULL;
+}
+
+static uint8_t *ike_sa_copy(const uint8_t *msg, size_t len)
+{
+	uint8_t *p = malloc(len);
+
+	if (p)
+		memcpy(p, msg, len);
+	return p;
+}
+
+void ike_sa_send_request(struct ike_sa *sa, const uint8_t *msg, size_t len)
+{
+	free(sa->out_req);
+	sa->out_req = ike_sa_copy(msg, len);
+	sa->out_req_len = sa->out_req ? len : 0;
+	sa->tries = 0;
+	ike_net_send(sa->d, &sa->local, &sa->remote, sa->rport, msg, len);
+	timer_start_ms(&sa->timer, IKED_RETRANSMIT_MS);
+}
+
+void ike_sa_send_response(struct ike_sa *sa, const uint8_t *msg, size_t len)
+{
+	free(sa->last_resp);
+	sa->last_resp = ike_sa_copy(msg, len);
+	sa->last_resp_len = sa->last_resp ? len : 0;
+	sa->has_last_resp = sa->last_resp != NULL;
+	ike_net_send(sa->d, &sa->local, &sa->remote, sa->rport, msg, len);
+}
+
+/* The keys each direction uses: the initiator sends with SK_ei/SK_ai. */
+static void ike_sa_keys(struct ike_sa *sa, bool sending, const struct ikev2_secret **ek,
+                        const struct ikev2_secret **ak)
+{
+	bool mine_i = sa->initiator == sending;
+
+	*ek = mine_i ? &sa->keys.sk_ei : &sa->keys.sk_er;
+	*ak = mine_i ? &sa->keys.sk_ai : &sa->keys.sk_ar;
+}
+
+size_t ike_sa_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t msg_id,
+                   const struct ikev2_builder *inner, uint8_t *out, size_t cap)
+{
+	struct ikev2_header h = {
+	    .ispi = sa->ispi,
+	    .rspi = sa->rspi,
+	    .exchange = exchange,
+	    .flags = (uint8_t)((sa->initiator ? IKEV2_FLAG_INITIATOR : 0) |
+	                       (response ? IKEV2_FLAG_RESPONSE : 0)),
+	    .msg_id = msg_id,
+	};
+	const struct ikev2_secret *ek, *ak;
+	struct ikev2_builder b;
+	size_t plain_len = wbuf_len(&inner->w), body_len, total;
+	uint8_t *body;
+
+	if (!wbuf_ok(&inner->w) || inner->failed)
+		return 0;
+	ikev2_build_init(&b, out, cap, &h);
+	body_len = ikev2_sk_body_len(&sa->prop.alg, plain_len);
+	body = ikev2_build_sk(&b, plain_len ? inner->first : IKEV2_PAYLOAD_NONE, body_len);
+	total = ikev2_build_finish(&b);
+	if (!body || !total)
+		return 0;
+	ike_sa_keys(sa, true, &ek, &ak);
+	if (ikev2_sk_seal(&sa->prop.alg, ek, ak, &sa->iv_ctr, out, total, (size_t)(body - out),
+	                  inner->w.data, plain_len) < 0)
+		return 0;
+	return total;
+}
+
+int ike_sa_open(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ikev2_msg *m,
+                uint8_t *plain, size_t cap)
+{
+	const struct ikev2_secret *ek, *ak;
+	struct ikev2_decode_error err = {0};
+	size_t plen;
+
+	if (!m->has_sk)
+		return -1; /* after IKE_SA_INIT everything is protected */
+	ike_sa_keys(sa, false, &ek, &ak);
+	if (ikev2_sk_open(&sa->prop.alg, ek, ak, pkt, len, m->sk_body_off, plain, cap, &plen) < 0)
+		return -1;
+	if (ikev2_payloads_decode(m->sk_first, plain, plen, m, &err) < 0) {
+		log_msg_rl(&sa->d->rl, LOG_LVL_INFO, LOG_CAT_IKE,
+		           "IKE SA %u: bad inner payloads: %s", sa->id,
+		           err.reason ? err.reason : "?");
+		return -1;
+	}
+	return 0;
+}
+
+static void ike_drop(struct iked *d, const struct ipaddr *from, const char *why)
+{
+	char a[IPADDR_STRLEN];
+
+	d->stats.dropped++;
+	log_msg_rl(&d->rl, LOG_LVL_INFO, LOG_CAT_IKE, "dropped IKE message from %s: %s",
+	           ipaddr_format(from, a), why);
+}
+
+/* A request or response within an IKE SA (after IKE_SA_INIT). */
+static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *pkt, size_t len)
+{
+	static uint8_t plain[IKED_MAX_MSG];
+	bool response = m->hdr.flags & IKEV2_FLAG_RESPONSE;
+
+	if (response) {
+		/* RFC 7296 2.2: a response must answer our outstanding request. */
+		if (!sa->out_req || m->hdr.msg_id != sa->next_msg_id - 1) {
+			ike_drop(sa->d, &sa->remote, "response to no outstanding request");
+			return;
+		}
+		if (ike_sa_open(sa, pkt, len, m, plain, sizeof(plain)) < 0) {
+			sa->d->stats.bad_msg++;
+			ike_drop(sa->d, &sa->remote, "response failed its integrity check");
+			return;
+		}
+		free(sa->out_req);
+		sa->out_req = NULL;
+		timer_stop(&sa->timer);
+		if (m->hdr.exchange == IKEV2_EXCHANGE_IKE_AUTH && sa->state == IKE_SA_AUTH_SENT)
+			ike_auth_recv_response(sa, m);
+		else if (m->hdr.exchange == IKEV2_EXCHANGE_INFORMATIONAL)
+			ike_info_recv_response(sa, m);
+		return;
+	}
+	/* RFC 7296 2.1: a retransmitted request gets the same response. */
+	if (sa->has_last_resp && m->hdr.msg_id == sa->last_resp_id) {
+		ike_net_send(sa->d, &sa->local, &sa->remote, sa->rport, sa->last_resp,
+		             sa->last_resp_len);
+		return;
+	}
+	if (m->hdr.msg_id != sa->peer_msg_id) {
+		ike_drop(sa->d, &sa->remote, "request with an unexpected message ID");
+		return;
+	}
+	if (ike_sa_open(sa, pkt, len, m, plain, sizeof(plain)) < 0) {
+		sa->d->stats.bad_msg++;
+		ike_drop(sa->d, &sa->remote, "request failed its integrity check");
+		return;
+	}
+	sa->peer_msg_id++;
+	sa->last_resp_id = m->hdr.msg_id;
+	switch (m->hdr.exchange) {
+	case IKEV2_EXCHANGE_IKE_AUTH:
+		if (sa->state == IKE_SA_HALF_OPEN && !sa->initiator)
+			ike_auth_recv_request(sa, m);
+		else
+			ike_drop(sa->d, &sa->remote, "IKE_AUTH in the wrong state");
+		break;
+	case IKEV2_EXCHANGE_INFORMATIONAL:
+		ike_info_recv_request(sa, m);
+		break;
+	default: {
+		/* CREATE_CHILD_SA is not implemented: refuse, politely. */
+		struct ikev2_builder in;
+		uint8_t ib[64], out[256];
+		size_t n;
+
+		ikev2_build_inner_init(&in, ib, sizeof(ib));
+		ikev2_build_notify(&in, 0, NULL, 0, IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
+		n = ike_sa_seal(sa, m->hdr.exchange, true, m->hdr.msg_id, &in, out, sizeof(out));
+		if (n)
+			ike_sa_send_response(sa, out, n);
+		break;
+	}
+	}
+}
+
+void ike_recv(struct iked *d, const uint8_t *pkt, size_t len, const struct ipaddr *local,
+              const struct ipaddr *remote, uint16_t rport)
+{
+	static struct ikev2_msg m;
+	struct ikev2_decode_error err = {0};
+	struct ike_sa *sa;
+
+	if (ikev2_msg_decode(pkt, len, &m, &err) < 0) {
+		d->stats.bad_msg++;
+		ike_drop(d, remote, err.reason ? err.reason : "malformed");
+		return;
+	}
+	if (m.hdr.exchange == IKEV2_EXCHANGE_IKE_SA_INIT) {
+		if (!(m.hdr.flags & IKEV2_FLAG_RESPONSE)) {
+			sa = ike_sa_find_init(d, m.hdr.ispi, remote);
+			if (sa && sa->has_last_resp) {
+				/* A retransmitted IKE_SA_INIT: the same answer. */
+				ike_net_send(d, &sa->local, remote, rport, sa->last_resp,
+				             sa->last_resp_len);
+				return;
+			}
+			if (m.hdr.rspi != 0 || m.hdr.msg_id != 0) {
+				ike_drop(d, remote, "IKE_SA_INIT request with a responder SPI");
+				return;
+			}
+			ike_init_recv_request(d, &m, pkt, len, local, remote, rport);
+			return;
+		}
+		for (sa = d->sas; sa; sa = sa->next)
+			if (sa->initiator && sa->ispi == m.hdr.ispi &&
+			    sa->state == IKE_SA_INIT_SENT)
+				break;
+		if (!sa || !ipaddr_equal(&sa->remote, remote)) {
+			ike_drop(d, remote, "IKE_SA_INIT response for no SA of ours");
+			return;
+		}
+		ike_init_recv_response(sa, &m, pkt, len);
+		return;
+	}
+	sa = ike_sa_find(d, m.hdr.ispi, m.hdr.rspi);
+	if (!sa || !ipaddr_equal(&sa->remote, remote)) {
+		ike_drop(d, remote, "unknown IKE SA");
+		return;
+	}
+	/* RFC 7296 3.1: the I flag says who sent it. */
+	if (!!(m.hdr.flags & IKEV2_FLAG_INITIATOR) == sa->initiator) {
+		ike_drop(d, remote, "initiator flag of the wrong side");
+		return;
+	}
+	ike_recv_sa(sa, &m, pkt, len);
+}
+
+void ike_send_init_error(struct iked *d, const struct ikev2_msg *req, const struct ipaddr *local,
+                         const struct ipaddr *remote, uint16_t rport, uint16_t notify,
+                         const uint8_t *data, size_t len)
+{
+	struct ikev2_header h = {
+	    .ispi = req->hdr.ispi,
+	    .exchange = IKEV2_EXCHANGE_IKE_SA_INIT,
+	    .flags = IKEV2_FLAG_RESPONSE,
+	};
+	struct ikev2_builder b;
+	uint8_t out[256];
+	size_t n;
+
+	ikev2_build_init(&b, out, sizeof(out), &h);
+	ikev2_build_notify(&b, 0, NULL, 0, notify, data, len);
+	n = ikev2_build_finish(&b);
+	if (n)
+		ike_net_send(d, local, remote, rport, out, n);
+}

@@ -1,0 +1,268 @@
+/*
+ * iked: IKEv2 (RFC 7296) with pre-shared keys, for protecting GRE between
+ * NBMA addresses.
+ *
+ *   iked_conf.c     `crypto ikev2 profile` blocks
+ *   ike_proposal.c  proposal strings, SA payloads, selection by preference
+ *   ike_net.c       the UDP/500 socket
+ *   ike_sa.c        IKE SA table, message IDs, retransmission, SK payloads
+ *   ike_init.c      IKE_SA_INIT (both roles)
+ *   ike_auth.c      IKE_AUTH and the first CHILD_SA (both roles)
+ *   ike_info.c      INFORMATIONAL: delete, liveness
+ *   iked_keylog.c   test-only key log in tshark's format
+ *   iked_ctl.c      control socket
+ *
+ * What exists today: IKE_SA_INIT and IKE_AUTH (PSK) as initiator and
+ * responder with the first CHILD_SA (transport mode, GRE selectors),
+ * INVALID_KE_PAYLOAD retry, retransmission, duplicate requests answered
+ * from the stored response, INFORMATIONAL delete and liveness. Not yet:
+ * CREATE_CHILD_SA (rekeying), DPD timers, COOKIEs, NAT-T (UDP/4500),
+ * fragmentation, and any data plane for the CHILD_SAs (they are recorded,
+ * and every show says that nothing protects traffic).
+ */
+#ifndef DMVPN_IKED_H
+#define DMVPN_IKED_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "iked/ikev2_crypto.h"
+#include "iked/ikev2_msg.h"
+#include "lib/addr.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/strbuf.h"
+
+#define IKED_VERSION              "0.1"
+#define IKED_MAX_PROFILES         16
+#define IKED_MAX_PROPOSALS        8
+#define IKED_PSK_MAX              129
+#define IKED_MAX_MSG              4096 /* we build and accept no larger message */
+#define IKED_NONCE_LEN            32
+#define IKED_RETRANSMIT_MS        1000
+#define IKED_RETRANSMIT_TRIES     5
+#define IKED_HALF_OPEN_TIMEOUT_MS 30000
+
+/* ---------- configuration ---------- */
+
+enum iked_id_type {
+	IKED_ID_NONE,
+	IKED_ID_ANY,          /* remote only: any identity */
+	IKED_ID_ADDRESS_AUTO, /* our / their IP address on this exchange */
+	IKED_ID_ADDRESS,
+	IKED_ID_FQDN,
+	IKED_ID_KEY_ID,
+};
+
+struct iked_identity {
+	enum iked_id_type type;
+	struct ipaddr addr;
+	char value[128];
+};
+
+/* One proposal: IKE (encr, integ, prf, dh) or ESP (encr, integ). */
+struct iked_proposal {
+	struct ikev2_alg alg;
+	uint16_t dh; /* IKE only */
+	char text[64];
+};
+int iked_proposal_parse(const char *s, bool esp, struct iked_proposal *p);
+
+struct iked_profile {
+	char name[32];
+	int line;
+	uint8_t psk[IKED_PSK_MAX];
+	size_t psk_len;
+	unsigned n_ike, n_esp;
+	struct iked_proposal ike[IKED_MAX_PROPOSALS];
+	struct iked_proposal esp[IKED_MAX_PROPOSALS];
+	struct iked_identity local_id, remote_id;
+	struct ipaddr remote_addr; /* unset: any peer */
+	uint32_t ike_lifetime, child_lifetime, dpd;
+	bool tunnel_mode;
+};
+
+struct iked_conf {
+	unsigned nprofiles;
+	struct iked_profile profiles[IKED_MAX_PROFILES];
+};
+
+int iked_conf_load(const char *path, struct iked_conf *c, struct strbuf *errors);
+int iked_conf_load_mem(const char *name, const void *data, size_t len, struct iked_conf *c,
+                       struct strbuf *errors);
+void iked_conf_wipe(struct iked_conf *c);
+
+/* ---------- SAs ---------- */
+
+enum ike_sa_state {
+	IKE_SA_INIT_SENT, /* initiator: waiting for the IKE_SA_INIT response */
+	IKE_SA_AUTH_SENT, /* initiator: waiting for the IKE_AUTH response */
+	IKE_SA_HALF_OPEN, /* responder: IKE_SA_INIT answered, waiting for IKE_AUTH */
+	IKE_SA_ESTABLISHED,
+	IKE_SA_DELETING, /* our delete is out */
+	IKE_SA_DEAD,     /* failed or deleted; freed shortly */
+};
+const char *ike_sa_state_name(enum ike_sa_state s);
+
+enum child_sa_state {
+	CHILD_SA_NONE,
+	CHILD_SA_INSTALLED, /* negotiated and recorded (no data plane yet) */
+	CHILD_SA_FAILED,    /* the peer refused it, or we did */
+	CHILD_SA_DELETED,
+};
+const char *child_sa_state_name(enum child_sa_state s);
+
+struct child_sa {
+	enum child_sa_state state;
+	uint32_t spi_in, spi_out; /* ours (inbound), the peer's (outbound) */
+	struct ikev2_alg alg;
+	bool esn;
+	bool transport;
+	struct ikev2_ts tsi, tsr;
+	struct ikev2_secret keymat; /* encr_i | integ_i | encr_r | integ_r */
+	uint16_t failure;           /* notify that refused it */
+	uint64_t established_ms;
+};
+
+struct iked;
+
+struct ike_sa {
+	struct ike_sa *next;
+	struct iked *d;
+	unsigned id; /* for show and clear */
+	const struct iked_profile *profile;
+	bool initiator;
+	enum ike_sa_state state;
+	uint64_t ispi, rspi;
+	struct ipaddr local, remote;
+	uint16_t lport, rport;
+	/* negotiated */
+	struct iked_proposal prop;
+	struct ikev2_dh *dh;
+	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	size_t ni_len, nr_len;
+	struct ikev2_ike_keys keys;
+	uint64_t iv_ctr;
+	/* the IKE_SA_INIT messages, signed by AUTH (RFC 7296 2.15) */
+	uint8_t *init_req, *init_resp;
+	size_t init_req_len, init_resp_len;
+	/* RFC 7296 2.3: our requests (window 1) and the peer's */
+	uint32_t next_msg_id; /* of our next request */
+	uint32_t peer_msg_id; /* of the peer's next request */
+	uint8_t *out_req;     /* our outstanding request, for retransmission */
+	size_t out_req_len;
+	unsigned tries;
+	struct timer timer; /* retransmission, or half-open expiry */
+	uint8_t *last_resp; /* our last response, for duplicate requests */
+	size_t last_resp_len;
+	uint32_t last_resp_id;
+	bool has_last_resp;
+	/* identities */
+	char peer_id[160]; /* authenticated (text) */
+	char local_id[160];
+	bool nat_local, nat_remote;
+	struct child_sa child;
+	uint64_t created_ms, established_ms;
+	char error[96]; /* why it failed, for show */
+};
+
+struct iked_stats {
+	uint64_t rx, tx, retransmits, dropped, bad_auth, bad_msg, no_proposal;
+};
+
+struct iked {
+	struct ev_loop *loop;
+	struct ctl_server *ctl;
+	const struct iked_conf *conf;
+	int fd4; /* UDP/500 */
+	ev_io io4;
+	uint16_t port;
+	struct ike_sa *sas;
+	unsigned next_sa_id;
+	struct iked_stats stats;
+	struct log_ratelimit rl;
+	FILE *keylog;
+	uint64_t started_ms;
+};
+
+uint64_t iked_now_ms(void);
+
+/* ike_net.c */
+int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port);
+void ike_net_close(struct iked *d);
+int ike_net_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
+                 uint16_t rport, const uint8_t *msg, size_t len);
+
+/* ike_sa.c */
+struct ike_sa *ike_sa_new(struct iked *d, const struct iked_profile *p, bool initiator,
+                          const struct ipaddr *local, const struct ipaddr *remote, uint16_t rport);
+void ike_sa_free(struct ike_sa *sa);
+void ike_sa_fail(struct ike_sa *sa, const char *why);
+struct ike_sa *ike_sa_find(struct iked *d, uint64_t ispi, uint64_t rspi);
+struct ike_sa *ike_sa_find_init(struct iked *d, uint64_t ispi, const struct ipaddr *remote);
+void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st);
+/* Send a request (kept for retransmission) or a response (kept for
+ * duplicates). */
+void ike_sa_send_request(struct ike_sa *sa, const uint8_t *msg, size_t len);
+void ike_sa_send_response(struct ike_sa *sa, const uint8_t *msg, size_t len);
+/* Build a message whose payloads (in `inner`, already built) go in an SK
+ * payload; returns the length in out, 0 on failure. */
+size_t ike_sa_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t msg_id,
+                   const struct ikev2_builder *inner, uint8_t *out, size_t cap);
+/* Decrypt m's SK payload and decode its payloads into m. */
+int ike_sa_open(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ikev2_msg *m,
+                uint8_t *plain, size_t cap);
+void ike_recv(struct iked *d, const uint8_t *pkt, size_t len, const struct ipaddr *local,
+              const struct ipaddr *remote, uint16_t rport);
+/* Answer a request with an unprotected error notify (IKE_SA_INIT). */
+void ike_send_init_error(struct iked *d, const struct ikev2_msg *req, const struct ipaddr *local,
+                         const struct ipaddr *remote, uint16_t rport, uint16_t notify,
+                         const uint8_t *data, size_t len);
+
+/* ike_proposal.c */
+void ike_proposals_ike(const struct iked_profile *p, struct ikev2_sa_payload *sa);
+void ike_proposals_esp(const struct iked_profile *p, uint32_t spi, struct ikev2_sa_payload *sa);
+/* Responder: the first of our proposals (our preference) the peer offered;
+ * the peer's proposal number in *num. -1 when none. */
+int ike_proposal_select(const struct iked_proposal *ours, unsigned n, bool esp,
+                        const struct ikev2_sa_payload *theirs, struct iked_proposal *chosen,
+                        uint8_t *num, uint32_t *peer_spi);
+/* Initiator: is the responder's single proposal one we offered? */
+int ike_proposal_check(const struct iked_proposal *ours, unsigned n, bool esp,
+                       const struct ikev2_sa_payload *theirs, struct iked_proposal *chosen,
+                       uint32_t *peer_spi);
+const char *ike_encr_name(const struct ikev2_alg *a, char *buf, size_t len);
+const char *ike_integ_name(uint16_t integ);
+const char *ike_prf_name(uint16_t prf);
+const char *ike_dh_name(uint16_t group);
+
+/* ike_init.c */
+int ike_initiate(struct iked *d, const struct iked_profile *p, const struct ipaddr *local,
+                 const struct ipaddr *remote, unsigned *id);
+void ike_init_recv_request(struct iked *d, struct ikev2_msg *m, const uint8_t *pkt, size_t len,
+                           const struct ipaddr *local, const struct ipaddr *remote, uint16_t rport);
+void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *pkt, size_t len);
+void ike_nat_notifies(struct ike_sa *sa, struct ikev2_builder *b);
+
+/* ike_auth.c */
+void ike_auth_send_request(struct ike_sa *sa);
+void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
+void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m);
+void ike_id_format(uint8_t type, const uint8_t *data, size_t len, char *out, size_t cap);
+
+/* ike_info.c */
+void ike_info_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
+void ike_info_recv_response(struct ike_sa *sa, struct ikev2_msg *m);
+/* Delete the IKE SA (and its child): INFORMATIONAL with a Delete. */
+void ike_sa_delete(struct ike_sa *sa);
+
+/* iked_keylog.c */
+void iked_keylog_ike(struct ike_sa *sa);
+void iked_keylog_child(struct ike_sa *sa);
+
+/* iked_ctl.c */
+int iked_ctl_handle(void *ctx, const char *line, struct strbuf *out);
+
+#endif
