@@ -516,8 +516,8 @@ _charon_reap() {
 
 # charon_stop SITE...: SIGTERM each site's charon, then wait for all (10 s
 # each, SIGKILL after that); fails if one had died before, crashed, exited
-# non-zero or needed SIGKILL. charon deletes no SA at SIGTERM: the peer
-# keeps its IKE_SA until it expires or dead peer detection finds out.
+# non-zero or needed SIGKILL. At SIGTERM charon sends a DELETE for each
+# established IKE_SA but does not wait for the answer.
 charon_stop() {
 	local i pid rc=0
 	for i in "$@"; do
