@@ -310,7 +310,16 @@ void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 	ike_sa_send_response(sa, out, n);
 	timer_stop(&sa->timer);
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
+	ike_sa_arm_timers(sa);
+	/* RFC 7296 2.4: INITIAL_CONTACT: the peer has no other SA with us. */
+	if (ike_has_notify(m, IKEV2_N_INITIAL_CONTACT))
+		for (struct ike_sa *o = sa->d->sas; o; o = o->next)
+			if (o != sa && o->state == IKE_SA_ESTABLISHED &&
+			    ipaddr_equal(&o->remote, &sa->remote) &&
+			    !strcmp(o->peer_id, sa->peer_id))
+				ike_sa_fail(o, "replaced: the peer sent INITIAL_CONTACT");
 	if (!child_err) {
+		sa->child.we_initiated = false;
 		sa->child.state = CHILD_SA_INSTALLED;
 		sa->child.established_ms = iked_now_ms();
 		iked_keylog_child(sa);
@@ -346,6 +355,7 @@ void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 	OPENSSL_cleanse(want, sizeof(want));
 	ike_id_format(m->idr.type, m->idr.data, m->idr.len, sa->peer_id, sizeof(sa->peer_id));
 	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
+	ike_sa_arm_timers(sa);
 	/* The CHILD_SA (RFC 7296 1.2): accepted, or refused with a notify. */
 	if (err || !m->has_sa || !m->has_tsi || !m->has_tsr ||
 	    ike_proposal_check(sa->profile->esp, sa->profile->n_esp, true, &m->sa, &chosen,
@@ -358,6 +368,7 @@ void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 		return;
 	}
 	c->alg = chosen.alg;
+	c->we_initiated = true;
 	c->transport = ike_has_notify(m, IKEV2_N_USE_TRANSPORT_MODE);
 	c->tsi = (struct ikev2_ts){
 	    IKEV2_TS_IPV4_ADDR_RANGE, IKE_PROTO_GRE, 0, 65535, sa->local, sa->local};

@@ -73,6 +73,23 @@ void ike_info_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 }
 
+/* RFC 7296 2.4: an empty INFORMATIONAL request; no answer after the
+ * retransmissions means the peer is gone (ike_sa.c's timer fails the SA). */
+void ike_info_liveness(struct ike_sa *sa)
+{
+	struct ikev2_builder b;
+	uint8_t inner[8], out[256];
+	size_t n;
+
+	ikev2_build_inner_init(&b, inner, sizeof(inner));
+	n = ike_sa_seal(sa, IKEV2_EXCHANGE_INFORMATIONAL, false, sa->next_msg_id, &b, out,
+	                sizeof(out));
+	if (!n || sa->out_req)
+		return;
+	sa->next_msg_id++;
+	ike_sa_send_request(sa, out, n);
+}
+
 void ike_sa_delete(struct ike_sa *sa)
 {
 	struct ikev2_builder b;

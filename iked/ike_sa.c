@@ -57,6 +57,10 @@ static void ike_sa_timer_fn(struct timer *t, void *arg)
 		ike_sa_fail(sa, "no IKE_AUTH after IKE_SA_INIT");
 		return;
 	}
+	if (sa->state == IKE_SA_DELETING && !sa->out_req) {
+		ike_sa_fail(sa, "rekeyed, and the peer never deleted it");
+		return;
+	}
 	if (!sa->out_req)
 		return;
 	if (++sa->tries >= IKED_RETRANSMIT_TRIES) {
@@ -84,6 +88,7 @@ struct ike_sa *ike_sa_new(struct iked *d, const struct iked_profile *p, bool ini
 	sa->rport = rport;
 	sa->created_ms = iked_now_ms();
 	timer_init(&sa->timer, d->loop, ike_sa_timer_fn, sa);
+	ike_sa_init_timers(sa);
 	sa->next = d->sas;
 	d->sas = sa;
 	return sa;
@@ -98,10 +103,17 @@ void ike_sa_free(struct ike_sa *sa)
 			*pp = sa->next;
 			break;
 		}
+	for (struct ike_sa *o = sa->d->sas; o; o = o->next)
+		if (o->replaced_by == sa)
+			o->replaced_by = NULL;
 	timer_stop(&sa->timer);
+	timer_stop(&sa->rekey_timer);
+	timer_stop(&sa->dpd_timer);
 	ikev2_dh_free(sa->dh);
+	ikev2_dh_free(sa->rekey_dh);
 	ikev2_ike_keys_free(&sa->keys);
 	ikev2_secret_free(&sa->child.keymat);
+	OPENSSL_cleanse(sa->rekey_nonce, sizeof(sa->rekey_nonce));
 	OPENSSL_cleanse(sa->ni, sizeof(sa->ni));
 	OPENSSL_cleanse(sa->nr, sizeof(sa->nr));
 	free(sa->init_req);
@@ -136,6 +148,10 @@ void ike_sa_fail(struct ike_sa *sa, const char *why)
 	if (why)
 		snprintf(sa->error, sizeof(sa->error), "%s", why);
 	ike_sa_set_state(sa, IKE_SA_DEAD);
+	timer_stop(&sa->rekey_timer);
+	timer_stop(&sa->dpd_timer);
+	ikev2_dh_free(sa->rekey_dh);
+	sa->rekey_dh = NULL;
 	if (sa->child.state == CHILD_SA_INSTALLED)
 		sa->child.state = CHILD_SA_DELETED;
 	ikev2_dh_free(sa->dh);
@@ -283,10 +299,13 @@ static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *p
 		free(sa->out_req);
 		sa->out_req = NULL;
 		timer_stop(&sa->timer);
+		sa->last_rx_ms = iked_now_ms();
 		if (m->hdr.exchange == IKEV2_EXCHANGE_IKE_AUTH && sa->state == IKE_SA_AUTH_SENT)
 			ike_auth_recv_response(sa, m);
 		else if (m->hdr.exchange == IKEV2_EXCHANGE_INFORMATIONAL)
 			ike_info_recv_response(sa, m);
+		else if (m->hdr.exchange == IKEV2_EXCHANGE_CREATE_CHILD_SA)
+			ike_rekey_recv_response(sa, m);
 		return;
 	}
 	/* RFC 7296 2.1: a retransmitted request gets the same response. */
@@ -306,6 +325,7 @@ static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *p
 	}
 	sa->peer_msg_id++;
 	sa->last_resp_id = m->hdr.msg_id;
+	sa->last_rx_ms = iked_now_ms();
 	switch (m->hdr.exchange) {
 	case IKEV2_EXCHANGE_IKE_AUTH:
 		if (sa->state == IKE_SA_HALF_OPEN && !sa->initiator)
@@ -316,8 +336,11 @@ static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *p
 	case IKEV2_EXCHANGE_INFORMATIONAL:
 		ike_info_recv_request(sa, m);
 		break;
+	case IKEV2_EXCHANGE_CREATE_CHILD_SA:
+		ike_rekey_recv_request(sa, m);
+		break;
 	default: {
-		/* CREATE_CHILD_SA is not implemented: refuse, politely. */
+		/* An exchange type we do not know: refuse, politely. */
 		struct ikev2_builder in;
 		uint8_t ib[64], out[256];
 		size_t n;

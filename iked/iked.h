@@ -97,6 +97,7 @@ void iked_conf_wipe(struct iked_conf *c);
 /* ---------- SAs ---------- */
 
 enum ike_sa_state {
+	IKE_SA_NEW,	      /* being set up */
 	IKE_SA_INIT_SENT, /* initiator: waiting for the IKE_SA_INIT response */
 	IKE_SA_AUTH_SENT, /* initiator: waiting for the IKE_AUTH response */
 	IKE_SA_HALF_OPEN, /* responder: IKE_SA_INIT answered, waiting for IKE_AUTH */
@@ -122,6 +123,7 @@ struct child_sa {
 	bool transport;
 	struct ikev2_ts tsi, tsr;
 	struct ikev2_secret keymat; /* encr_i | integ_i | encr_r | integ_r */
+	bool we_initiated;          /* of the exchange that made it: "i" above is us */
 	uint16_t failure;           /* notify that refused it */
 	uint64_t established_ms;
 };
@@ -164,6 +166,16 @@ struct ike_sa {
 	char local_id[160];
 	bool nat_local, nat_remote;
 	struct child_sa child;
+	/* a rekey we started (CREATE_CHILD_SA, RFC 7296 1.3.2, 1.3.3) */
+	enum { IKE_REKEY_NONE, IKE_REKEY_IKE, IKE_REKEY_CHILD } rekeying;
+	struct ikev2_dh *rekey_dh;
+	uint8_t rekey_nonce[IKED_NONCE_LEN];
+	uint64_t rekey_spi;         /* our new IKE SPI, or (low 32 bits) our new ESP SPI */
+	struct ike_sa *replaced_by; /* this SA was rekeyed into that one */
+	unsigned rekeys;            /* how many times (IKE and CHILD) */
+	struct timer rekey_timer;   /* lifetime: rekey before it ends */
+	struct timer dpd_timer;     /* liveness check when idle */
+	uint64_t last_rx_ms;        /* last authenticated message from the peer */
 	uint64_t created_ms, established_ms;
 	char error[96]; /* why it failed, for show */
 };
@@ -252,7 +264,17 @@ void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_id_format(uint8_t type, const uint8_t *data, size_t len, char *out, size_t cap);
 
+/* ike_rekey.c: CREATE_CHILD_SA (RFC 7296 1.3, 2.8, 2.17, 2.18) */
+int ike_rekey_ike_start(struct ike_sa *sa);
+int ike_rekey_child_start(struct ike_sa *sa);
+void ike_rekey_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
+void ike_rekey_recv_response(struct ike_sa *sa, struct ikev2_msg *m);
+/* Arm the lifetime (rekey) and liveness timers of an established SA. */
+void ike_sa_arm_timers(struct ike_sa *sa);
+void ike_sa_init_timers(struct ike_sa *sa);
+
 /* ike_info.c */
+void ike_info_liveness(struct ike_sa *sa);
 void ike_info_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_info_recv_response(struct ike_sa *sa, struct ikev2_msg *m);
 /* Delete the IKE SA (and its child): INFORMATIONAL with a Delete. */

@@ -8,12 +8,14 @@
  *                                            plane protects traffic yet)
  *   clear crypto ikev2 sa [peer A.B.C.D]     delete (INFORMATIONAL) or drop
  *   initiate PROFILE LOCAL REMOTE            start an IKE SA (nhrpd's API)
+ *   rekey ike|child ID                       CREATE_CHILD_SA now
  *   debug crypto ikev2 / no debug crypto ikev2 / log level LEVEL
  *
  * Keys and the PSK are never shown.
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "iked/iked.h"
@@ -78,6 +80,12 @@ static void iked_ctl_json_sa(struct json *j, const struct ike_sa *sa, uint64_t n
 	json_key(j, "established_for");
 	if (sa->established_ms && sa->state == IKE_SA_ESTABLISHED)
 		json_u64(j, (now - sa->established_ms) / 1000);
+	else
+		json_null(j);
+	json_kv_u64(j, "rekeys", sa->rekeys);
+	json_key(j, "replaced_by");
+	if (sa->replaced_by)
+		json_u64(j, sa->replaced_by->id);
 	else
 		json_null(j);
 	json_kv_bool(j, "nat_local", sa->nat_local);
@@ -283,6 +291,22 @@ int iked_ctl_handle(void *ctx, const char *line, struct strbuf *o)
 		return iked_ctl_clear(d, w + 4, n - 4, o);
 	if (n >= 1 && !strcmp(w[0], "initiate"))
 		return iked_ctl_initiate(d, w + 1, n - 1, o);
+	if (n == 3 && !strcmp(w[0], "rekey") && (!strcmp(w[1], "ike") || !strcmp(w[1], "child"))) {
+		unsigned id = (unsigned)strtoul(w[2], NULL, 10);
+
+		for (struct ike_sa *sa = d->sas; sa; sa = sa->next)
+			if (sa->id == id) {
+				int rc = w[1][0] == 'i' ? ike_rekey_ike_start(sa)
+				                        : ike_rekey_child_start(sa);
+
+				if (rc < 0)
+					strbuf_printf(o, "%% IKE SA %u cannot be rekeyed now\n",
+					              id);
+				return rc;
+			}
+		strbuf_printf(o, "%% no IKE SA %u\n", id);
+		return -1;
+	}
 	if ((n == 3 && !strcmp(w[0], "debug") && !strcmp(w[1], "crypto") &&
 	     !strcmp(w[2], "ikev2")) ||
 	    (n == 4 && !strcmp(w[0], "no") && !strcmp(w[1], "debug") && !strcmp(w[2], "crypto") &&
@@ -302,7 +326,8 @@ int iked_ctl_handle(void *ctx, const char *line, struct strbuf *o)
 	              "%% unknown command: %s\ncommands:\n"
 	              "  show version\n  show crypto ikev2 sa [detail] [json]\n"
 	              "  show crypto ipsec sa [json]\n  clear crypto ikev2 sa [peer A.B.C.D]\n"
-	              "  initiate PROFILE LOCAL REMOTE\n  [no] debug crypto ikev2\n"
+	              "  initiate PROFILE LOCAL REMOTE\n  rekey ike|child ID\n"
+	              "  [no] debug crypto ikev2\n"
 	              "  log level LEVEL\n",
 	              line);
 	return -1;

@@ -74,7 +74,7 @@ void iked_keylog_child(struct ike_sa *sa)
 	for (int dir = 0; dir < 2; dir++) {
 		bool from_i = dir == 0;
 		const uint8_t *base = c->keymat.p + (from_i ? 0 : ek + ak);
-		bool ours = from_i == sa->initiator; /* we send with it */
+		bool ours = from_i == c->we_initiated; /* we send with it */
 
 		fprintf(f, "# esp %s %s -> %s spi 0x%08x encr ",
 		        ike_encr_name(&c->alg, (char[32]){0}, 32),

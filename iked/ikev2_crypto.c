@@ -3,7 +3,7 @@
  * (RFC 7296 2.13), shared-key AUTH (2.15) and the NAT detection hash (2.23).
  * HMAC goes through EVP_MAC, SHA-1 through EVP_Digest.
  */
-#define OPENSSL_API_COMPAT 30000 /* hide everything deprecated in OpenSSL 3 */
+#define OPENSSL_NO_DEPRECATED /* declare nothing deprecated: a use fails to compile */
 
 #include <limits.h>
 #include <string.h>
@@ -120,8 +120,8 @@ size_t ikev2_prf_len(uint16_t prf)
 }
 
 /* HMAC(key, iov[0] | iov[1] | ...) into out (ikev2_prf_len bytes). */
-static int prf_iov(uint16_t prf, const uint8_t *key, size_t klen, const struct iov *iov,
-		   size_t n, uint8_t *out)
+static int prf_iov(uint16_t prf, const uint8_t *key, size_t klen, const struct iov *iov, size_t n,
+                   uint8_t *out)
 {
 	const char *md = prf_digest(prf);
 	EVP_MAC *mac = NULL;
@@ -155,7 +155,7 @@ out:
 }
 
 int ikev2_prf(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *data, size_t dlen,
-	      uint8_t *out)
+              uint8_t *out)
 {
 	struct iov iov = {data, dlen};
 
@@ -167,8 +167,8 @@ int ikev2_prf(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *data
  * here because OpenSSL's HKDF caps the info (our seed, which holds g^ir and
  * both nonces for a child SA with PFS) at 1024 bytes.
  */
-int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *seed,
-		   size_t slen, uint8_t *out, size_t outlen)
+int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *seed, size_t slen,
+                   uint8_t *out, size_t outlen)
 {
 	size_t hlen = ikev2_prf_len(prf);
 	uint8_t t[IKEV2_C_PRF_MAX];
@@ -203,9 +203,9 @@ out:
 /* Authentication */
 
 int ikev2_psk_auth(uint16_t prf, const uint8_t *psk, size_t psk_len, const uint8_t *msg,
-		   size_t msg_len, const uint8_t *peer_nonce, size_t pn_len,
-		   const struct ikev2_secret *sk_p, const uint8_t *id_body, size_t id_body_len,
-		   uint8_t *out, size_t *out_len)
+                   size_t msg_len, const uint8_t *peer_nonce, size_t pn_len,
+                   const struct ikev2_secret *sk_p, const uint8_t *id_body, size_t id_body_len,
+                   uint8_t *out, size_t *out_len)
 {
 	static const char keypad[] = "Key Pad for IKEv2"; /* 17 bytes, no NUL (2.15) */
 	size_t hlen = ikev2_prf_len(prf);
@@ -245,7 +245,7 @@ bool ikev2_auth_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b
 /* NAT detection */
 
 int ikev2_nat_hash(uint64_t spi_i, uint64_t spi_r, const struct ipaddr *ip, uint16_t port,
-		   uint8_t out[IKEV2_C_NAT_HASH_LEN])
+                   uint8_t out[IKEV2_C_NAT_HASH_LEN])
 {
 	uint8_t spis[16], pb[2];
 	size_t ip_len = ipaddr_len(ip);

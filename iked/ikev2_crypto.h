@@ -31,10 +31,10 @@ struct ipaddr;
 #define IKEV2_C_PRF_HMAC_SHA2_512 7
 
 /* Transform Type 3, integrity algorithms. NONE is what an AEAD uses. */
-#define IKEV2_C_INTEG_NONE                 0
-#define IKEV2_C_INTEG_HMAC_SHA2_256_128    12 /* RFC 4868 */
-#define IKEV2_C_INTEG_HMAC_SHA2_384_192    13
-#define IKEV2_C_INTEG_HMAC_SHA2_512_256    14
+#define IKEV2_C_INTEG_NONE              0
+#define IKEV2_C_INTEG_HMAC_SHA2_256_128 12 /* RFC 4868 */
+#define IKEV2_C_INTEG_HMAC_SHA2_384_192 13
+#define IKEV2_C_INTEG_HMAC_SHA2_512_256 14
 
 /* Transform Type 4, key exchange (Diffie-Hellman) groups. */
 #define IKEV2_C_DH_MODP_2048  14 /* RFC 3526 */
@@ -116,7 +116,7 @@ int ikev2_dh_public(const struct ikev2_dh *dh, uint8_t *out, size_t len);
  * length, ECP the x coordinate (RFC 5903 7), X25519 32 bytes.
  */
 int ikev2_dh_derive(struct ikev2_dh *dh, const uint8_t *peer, size_t peer_len,
-		    struct ikev2_secret *shared);
+                    struct ikev2_secret *shared);
 
 /* ------------------------------------------------------------------ */
 /* PRF (HMAC-SHA2, RFC 4868) and prf+ (RFC 7296 2.13). */
@@ -125,22 +125,22 @@ int ikev2_dh_derive(struct ikev2_dh *dh, const uint8_t *peer, size_t peer_len,
 size_t ikev2_prf_len(uint16_t prf);
 /* out receives ikev2_prf_len(prf) bytes. */
 int ikev2_prf(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *data, size_t dlen,
-	      uint8_t *out);
+              uint8_t *out);
 /*
  * prf+ (RFC 7296 2.13): T1 = prf(K, S | 0x01), Tn = prf(K, Tn-1 | S | n),
  * output T1 | T2 | ... cut to outlen. Refuses outlen > 255 * prf_len.
  */
-int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *seed,
-		   size_t slen, uint8_t *out, size_t outlen);
+int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *seed, size_t slen,
+                   uint8_t *out, size_t outlen);
 
 /* ------------------------------------------------------------------ */
 /* Transform parameters. */
 
 struct ikev2_alg {
-	uint16_t encr;	    /* IKEV2_C_ENCR_* */
+	uint16_t encr;      /* IKEV2_C_ENCR_* */
 	uint16_t encr_bits; /* Key Length attribute: 128 or 256; 0 for ChaCha20 */
-	uint16_t integ;	    /* IKEV2_C_INTEG_*; NONE with an AEAD */
-	uint16_t prf;	    /* IKEV2_C_PRF_*; unused for ESP */
+	uint16_t integ;     /* IKEV2_C_INTEG_*; NONE with an AEAD */
+	uint16_t prf;       /* IKEV2_C_PRF_*; unused for ESP */
 };
 
 bool ikev2_encr_is_aead(uint16_t encr);
@@ -190,18 +190,18 @@ struct ikev2_ike_keys {
  * 2.14 applies to AES-XCBC/CMAC PRFs only, which we do not offer.
  */
 int ikev2_derive_ike_keys(const struct ikev2_alg *alg, const uint8_t *ni, size_t ni_len,
-			  const uint8_t *nr, size_t nr_len, const struct ikev2_secret *g_ir,
-			  uint64_t spi_i, uint64_t spi_r, struct ikev2_ike_keys *out);
+                          const uint8_t *nr, size_t nr_len, const struct ikev2_secret *g_ir,
+                          uint64_t spi_i, uint64_t spi_r, struct ikev2_ike_keys *out);
 /*
  * IKE SA rekey (RFC 7296 2.18): SKEYSEED = prf_old(SK_d_old, g^ir (new) |
  * Ni | Nr), then the keys of the new SA with its own algorithms as in 2.14
  * (prf+ with alg_new->prf; Ni, Nr, SPIi, SPIr those of the new SA).
  */
 int ikev2_derive_ike_keys_rekey(const struct ikev2_alg *alg_new, uint16_t old_prf,
-				const struct ikev2_secret *old_sk_d,
-				const struct ikev2_secret *g_ir_new, const uint8_t *ni,
-				size_t ni_len, const uint8_t *nr, size_t nr_len, uint64_t spi_i,
-				uint64_t spi_r, struct ikev2_ike_keys *out);
+                                const struct ikev2_secret *old_sk_d,
+                                const struct ikev2_secret *g_ir_new, const uint8_t *ni,
+                                size_t ni_len, const uint8_t *nr, size_t nr_len, uint64_t spi_i,
+                                uint64_t spi_r, struct ikev2_ike_keys *out);
 /*
  * Child SA keys (RFC 7296 2.17): KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr)
  * into out. g_ir_or_null is NULL without PFS. The caller cuts KEYMAT in
@@ -209,9 +209,9 @@ int ikev2_derive_ike_keys_rekey(const struct ikev2_alg *alg_new, uint16_t old_pr
  * encr | integ (each encr key with its AEAD salt at its end).
  */
 int ikev2_derive_child_keys(uint16_t prf, const struct ikev2_secret *sk_d,
-			    const struct ikev2_secret *g_ir_or_null, const uint8_t *ni,
-			    size_t ni_len, const uint8_t *nr, size_t nr_len, uint8_t *out,
-			    size_t outlen);
+                            const struct ikev2_secret *g_ir_or_null, const uint8_t *ni,
+                            size_t ni_len, const uint8_t *nr, size_t nr_len, uint8_t *out,
+                            size_t outlen);
 /* Wipe and free every key; leaves *keys empty. */
 void ikev2_ike_keys_free(struct ikev2_ike_keys *keys);
 
@@ -247,8 +247,8 @@ size_t ikev2_sk_body_len(const struct ikev2_alg *alg, size_t plain_len);
  * truncated HMAC over msg[0, msg_len - icv_len).
  */
 int ikev2_sk_seal(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
-		  const struct ikev2_secret *ak, uint64_t *iv_ctr, uint8_t *msg, size_t msg_len,
-		  size_t body_off, const uint8_t *plain, size_t plain_len);
+                  const struct ikev2_secret *ak, uint64_t *iv_ctr, uint8_t *msg, size_t msg_len,
+                  size_t body_off, const uint8_t *plain, size_t plain_len);
 /*
  * Verify and decrypt the SK body msg[body_off, msg_len). The ICV is checked
  * first (in constant time), then the pad length against the decrypted length.
@@ -257,8 +257,8 @@ int ikev2_sk_seal(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
  * the length of the payloads without padding. plain is wiped on failure.
  */
 int ikev2_sk_open(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
-		  const struct ikev2_secret *ak, const uint8_t *msg, size_t msg_len,
-		  size_t body_off, uint8_t *plain, size_t cap, size_t *plain_len);
+                  const struct ikev2_secret *ak, const uint8_t *msg, size_t msg_len,
+                  size_t body_off, uint8_t *plain, size_t cap, size_t *plain_len);
 
 /*
  * The AEAD and CBC primitives under seal/open, exposed for known-answer
@@ -268,13 +268,13 @@ int ikev2_sk_open(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
  * mismatch. ikev2_cbc_crypt: AES-CBC without padding, len a multiple of 16.
  */
 int ikev2_aead_encrypt(uint16_t encr, const uint8_t *key, size_t klen, const uint8_t *nonce,
-		       const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
-		       uint8_t *out, uint8_t *tag);
+                       const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                       uint8_t *out, uint8_t *tag);
 int ikev2_aead_decrypt(uint16_t encr, const uint8_t *key, size_t klen, const uint8_t *nonce,
-		       const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
-		       const uint8_t *tag, uint8_t *out);
+                       const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                       const uint8_t *tag, uint8_t *out);
 int ikev2_cbc_crypt(bool encrypt, const uint8_t *key, size_t klen, const uint8_t *iv,
-		    const uint8_t *in, size_t len, uint8_t *out);
+                    const uint8_t *in, size_t len, uint8_t *out);
 
 /* ------------------------------------------------------------------ */
 /* Authentication (RFC 7296 2.15). */
@@ -291,9 +291,9 @@ int ikev2_cbc_crypt(bool encrypt, const uint8_t *key, size_t klen, const uint8_t
  * length is stored in *out_len.
  */
 int ikev2_psk_auth(uint16_t prf, const uint8_t *psk, size_t psk_len, const uint8_t *msg,
-		   size_t msg_len, const uint8_t *peer_nonce, size_t pn_len,
-		   const struct ikev2_secret *sk_p, const uint8_t *id_body, size_t id_body_len,
-		   uint8_t *out, size_t *out_len);
+                   size_t msg_len, const uint8_t *peer_nonce, size_t pn_len,
+                   const struct ikev2_secret *sk_p, const uint8_t *id_body, size_t id_body_len,
+                   uint8_t *out, size_t *out_len);
 /* Constant-time equality (CRYPTO_memcmp); different lengths are unequal. */
 bool ikev2_auth_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len);
 
@@ -306,6 +306,6 @@ bool ikev2_auth_equal(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b
  * Fails for an unset address.
  */
 int ikev2_nat_hash(uint64_t spi_i, uint64_t spi_r, const struct ipaddr *ip, uint16_t port,
-		   uint8_t out[IKEV2_C_NAT_HASH_LEN]);
+                   uint8_t out[IKEV2_C_NAT_HASH_LEN]);
 
 #endif

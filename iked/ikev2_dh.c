@@ -3,7 +3,7 @@
  * (RFC 3526 group 14), ECP-256 and ECP-384 (RFC 5903) and Curve25519
  * (RFC 8031), with the peer value checks of RFC 6989.
  */
-#define OPENSSL_API_COMPAT 30000 /* hide everything deprecated in OpenSSL 3 */
+#define OPENSSL_NO_DEPRECATED /* declare nothing deprecated: a use fails to compile */
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,16 +25,16 @@ struct dh_group {
 	uint16_t id;
 	enum dh_kind kind;
 	const char *name; /* OpenSSL group name (MODP, ECP) */
-	int nid;	  /* ECP curve, for the test-only constructor */
-	size_t pub_len;	  /* wire form of the public value */
+	int nid;          /* ECP curve, for the test-only constructor */
+	size_t pub_len;   /* wire form of the public value */
 	size_t shared_len;
 };
 
 static const struct dh_group dh_groups[] = {
-	{IKEV2_C_DH_MODP_2048, DH_MODP, "modp_2048", NID_undef, 256, 256},
-	{IKEV2_C_DH_ECP_256, DH_ECP, "P-256", NID_X9_62_prime256v1, 64, 32},
-	{IKEV2_C_DH_ECP_384, DH_ECP, "P-384", NID_secp384r1, 96, 48},
-	{IKEV2_C_DH_CURVE25519, DH_X25519, NULL, NID_undef, 32, 32},
+    {IKEV2_C_DH_MODP_2048, DH_MODP, "modp_2048", NID_undef, 256, 256},
+    {IKEV2_C_DH_ECP_256, DH_ECP, "P-256", NID_X9_62_prime256v1, 64, 32},
+    {IKEV2_C_DH_ECP_384, DH_ECP, "P-384", NID_secp384r1, 96, 48},
+    {IKEV2_C_DH_CURVE25519, DH_X25519, NULL, NID_undef, 32, 32},
 };
 
 struct ikev2_dh {
@@ -113,7 +113,7 @@ struct ikev2_dh *ikev2_dh_new(uint16_t group)
 		goto out;
 	if (g->name) {
 		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-							     (char *)g->name, 0);
+		                                             (char *)g->name, 0);
 		if (EVP_PKEY_CTX_set_params(ctx, params) <= 0)
 			goto out;
 	}
@@ -129,7 +129,7 @@ out:
  * and a public key (BN for MODP, an encoded point for ECP).
  */
 static EVP_PKEY *dh_fromdata(const struct dh_group *g, const BIGNUM *priv, const BIGNUM *pub_bn,
-			     const uint8_t *pub_oct, size_t pub_oct_len)
+                             const uint8_t *pub_oct, size_t pub_oct_len)
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	OSSL_PARAM *params = NULL;
@@ -143,8 +143,8 @@ static EVP_PKEY *dh_fromdata(const struct dh_group *g, const BIGNUM *priv, const
 		goto out;
 	if (pub_bn && !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_bn))
 		goto out;
-	if (pub_oct && !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_oct,
-							 pub_oct_len))
+	if (pub_oct &&
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_oct, pub_oct_len))
 		goto out;
 	params = OSSL_PARAM_BLD_to_param(bld);
 	ctx = EVP_PKEY_CTX_new_from_name(NULL, dh_keytype(g), NULL);
@@ -192,8 +192,7 @@ struct ikev2_dh *ikev2_dh_new_private(uint16_t group, const uint8_t *priv, size_
 		/* A private-only key carries p and g; the public value is ours to make. */
 		params = dh_fromdata(g, x, NULL, NULL, 0);
 		pub = BN_new();
-		if (!params || !pub ||
-		    !EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_P, &p) ||
+		if (!params || !pub || !EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_P, &p) ||
 		    !EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_G, &gen) ||
 		    !BN_mod_exp(pub, gen, x, p, bnctx))
 			goto out;
@@ -204,7 +203,7 @@ struct ikev2_dh *ikev2_dh_new_private(uint16_t group, const uint8_t *priv, size_
 		if (!pt || !EC_POINT_mul(ecg, pt, x, NULL, NULL, bnctx))
 			goto out;
 		oct_len = EC_POINT_point2oct(ecg, pt, POINT_CONVERSION_UNCOMPRESSED, oct,
-					     sizeof(oct), bnctx);
+		                             sizeof(oct), bnctx);
 		if (oct_len != 1 + g->pub_len)
 			goto out;
 		key = dh_fromdata(g, x, NULL, oct, oct_len);
@@ -247,7 +246,7 @@ int ikev2_dh_public(const struct ikev2_dh *dh, uint8_t *out, size_t len)
 	case DH_ECP:
 		/* Uncompressed 0x04 | x | y; the KE payload drops the 0x04 (RFC 5903 7). */
 		if (EVP_PKEY_get_octet_string_param(dh->key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-						    oct, sizeof(oct), &got) &&
+		                                    oct, sizeof(oct), &got) &&
 		    got == 1 + len && oct[0] == POINT_CONVERSION_UNCOMPRESSED) {
 			memcpy(out, oct + 1, len);
 			rc = 0;
@@ -270,8 +269,7 @@ static EVP_PKEY *dh_peer_modp(const struct ikev2_dh *dh, const uint8_t *peer, si
 	BIGNUM *p = NULL;
 	EVP_PKEY *key = NULL;
 
-	if (!y || !EVP_PKEY_get_bn_param(dh->key, OSSL_PKEY_PARAM_FFC_P, &p) ||
-	    !BN_sub_word(p, 1))
+	if (!y || !EVP_PKEY_get_bn_param(dh->key, OSSL_PKEY_PARAM_FFC_P, &p) || !BN_sub_word(p, 1))
 		goto out;
 	if (BN_cmp(y, BN_value_one()) <= 0 || BN_cmp(y, p) >= 0)
 		goto out;
@@ -308,7 +306,7 @@ static EVP_PKEY *dh_peer_ecp(const struct ikev2_dh *dh, const uint8_t *peer, siz
 }
 
 int ikev2_dh_derive(struct ikev2_dh *dh, const uint8_t *peer, size_t peer_len,
-		    struct ikev2_secret *shared)
+                    struct ikev2_secret *shared)
 {
 	EVP_PKEY *pk = NULL;
 	EVP_PKEY_CTX *ctx = NULL;

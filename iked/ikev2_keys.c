@@ -2,7 +2,7 @@
  * IKEv2 key derivation: the IKE SA keys (RFC 7296 2.14), their rekeyed
  * successors (2.18) and child SA KEYMAT (2.17).
  */
-#define OPENSSL_API_COMPAT 30000 /* hide everything deprecated in OpenSSL 3 */
+#define OPENSSL_NO_DEPRECATED /* declare nothing deprecated: a use fails to compile */
 
 #include <string.h>
 
@@ -12,7 +12,7 @@
 
 /* a | b | c | d into a fresh secret (the seeds may hold g^ir). */
 static int cat4(struct ikev2_secret *s, const uint8_t *a, size_t alen, const uint8_t *b,
-		size_t blen, const uint8_t *c, size_t clen, const uint8_t *d, size_t dlen)
+                size_t blen, const uint8_t *c, size_t clen, const uint8_t *d, size_t dlen)
 {
 	if (ikev2_secret_alloc(s, alen + blen + clen + dlen) < 0)
 		return -1;
@@ -37,16 +37,15 @@ static void put_be64(uint8_t *p, uint64_t v)
  * {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
  *     = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr)                    (2.14)
  */
-static int keys_from_skeyseed(const struct ikev2_alg *alg, const uint8_t *skeyseed,
-			      size_t sklen, const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-			      size_t nr_len, uint64_t spi_i, uint64_t spi_r,
-			      struct ikev2_ike_keys *out)
+static int keys_from_skeyseed(const struct ikev2_alg *alg, const uint8_t *skeyseed, size_t sklen,
+                              const uint8_t *ni, size_t ni_len, const uint8_t *nr, size_t nr_len,
+                              uint64_t spi_i, uint64_t spi_r, struct ikev2_ike_keys *out)
 {
 	size_t pl = ikev2_prf_len(alg->prf);
 	size_t il = ikev2_encr_is_aead(alg->encr) ? 0 : ikev2_integ_key_len(alg->integ);
 	size_t el = ikev2_encr_key_len(alg);
 	struct ikev2_secret *slot[7] = {&out->sk_d,  &out->sk_ai, &out->sk_ar, &out->sk_ei,
-					&out->sk_er, &out->sk_pi, &out->sk_pr};
+	                                &out->sk_er, &out->sk_pi, &out->sk_pr};
 	size_t len[7] = {pl, il, il, el, el, pl, pl};
 	struct ikev2_secret seed = {NULL, 0}, keymat = {NULL, 0};
 	uint8_t spis[16];
@@ -75,8 +74,8 @@ out:
 }
 
 int ikev2_derive_ike_keys(const struct ikev2_alg *alg, const uint8_t *ni, size_t ni_len,
-			  const uint8_t *nr, size_t nr_len, const struct ikev2_secret *g_ir,
-			  uint64_t spi_i, uint64_t spi_r, struct ikev2_ike_keys *out)
+                          const uint8_t *nr, size_t nr_len, const struct ikev2_secret *g_ir,
+                          uint64_t spi_i, uint64_t spi_r, struct ikev2_ike_keys *out)
 {
 	struct ikev2_secret nonces = {NULL, 0};
 	uint8_t skeyseed[IKEV2_C_PRF_MAX];
@@ -90,7 +89,7 @@ int ikev2_derive_ike_keys(const struct ikev2_alg *alg, const uint8_t *ni, size_t
 	    ikev2_prf(alg->prf, nonces.p, nonces.len, g_ir->p, g_ir->len, skeyseed) < 0)
 		goto out;
 	rc = keys_from_skeyseed(alg, skeyseed, ikev2_prf_len(alg->prf), ni, ni_len, nr, nr_len,
-				spi_i, spi_r, out);
+	                        spi_i, spi_r, out);
 out:
 	OPENSSL_cleanse(skeyseed, sizeof(skeyseed));
 	ikev2_secret_free(&nonces);
@@ -98,10 +97,10 @@ out:
 }
 
 int ikev2_derive_ike_keys_rekey(const struct ikev2_alg *alg_new, uint16_t old_prf,
-				const struct ikev2_secret *old_sk_d,
-				const struct ikev2_secret *g_ir_new, const uint8_t *ni,
-				size_t ni_len, const uint8_t *nr, size_t nr_len, uint64_t spi_i,
-				uint64_t spi_r, struct ikev2_ike_keys *out)
+                                const struct ikev2_secret *old_sk_d,
+                                const struct ikev2_secret *g_ir_new, const uint8_t *ni,
+                                size_t ni_len, const uint8_t *nr, size_t nr_len, uint64_t spi_i,
+                                uint64_t spi_r, struct ikev2_ike_keys *out)
 {
 	struct ikev2_secret data = {NULL, 0};
 	uint8_t skeyseed[IKEV2_C_PRF_MAX];
@@ -116,7 +115,7 @@ int ikev2_derive_ike_keys_rekey(const struct ikev2_alg *alg_new, uint16_t old_pr
 	    ikev2_prf(old_prf, old_sk_d->p, old_sk_d->len, data.p, data.len, skeyseed) < 0)
 		goto out;
 	rc = keys_from_skeyseed(alg_new, skeyseed, ikev2_prf_len(old_prf), ni, ni_len, nr, nr_len,
-				spi_i, spi_r, out);
+	                        spi_i, spi_r, out);
 out:
 	OPENSSL_cleanse(skeyseed, sizeof(skeyseed));
 	ikev2_secret_free(&data);
@@ -124,9 +123,9 @@ out:
 }
 
 int ikev2_derive_child_keys(uint16_t prf, const struct ikev2_secret *sk_d,
-			    const struct ikev2_secret *g_ir_or_null, const uint8_t *ni,
-			    size_t ni_len, const uint8_t *nr, size_t nr_len, uint8_t *out,
-			    size_t outlen)
+                            const struct ikev2_secret *g_ir_or_null, const uint8_t *ni,
+                            size_t ni_len, const uint8_t *nr, size_t nr_len, uint8_t *out,
+                            size_t outlen)
 {
 	struct ikev2_secret seed = {NULL, 0};
 	int rc = -1;
@@ -134,8 +133,8 @@ int ikev2_derive_child_keys(uint16_t prf, const struct ikev2_secret *sk_d,
 	if (ikev2_prf_len(prf) == 0 || sk_d->len == 0 || ni_len == 0 || nr_len == 0)
 		return -1;
 	/* KEYMAT = prf+(SK_d, Ni | Nr), or prf+(SK_d, g^ir (new) | Ni | Nr) with PFS */
-	if (cat4(&seed, g_ir_or_null ? g_ir_or_null->p : NULL,
-		 g_ir_or_null ? g_ir_or_null->len : 0, ni, ni_len, nr, nr_len, NULL, 0) < 0 ||
+	if (cat4(&seed, g_ir_or_null ? g_ir_or_null->p : NULL, g_ir_or_null ? g_ir_or_null->len : 0,
+	         ni, ni_len, nr, nr_len, NULL, 0) < 0 ||
 	    ikev2_prf_plus(prf, sk_d->p, sk_d->len, seed.p, seed.len, out, outlen) < 0)
 		goto out;
 	rc = 0;

@@ -6,7 +6,7 @@
  * with AES-CBC + truncated HMAC-SHA2 (RFC 3602, RFC 4868), AES-GCM-16
  * (RFC 5282) or ChaCha20-Poly1305 (RFC 7634), all through EVP_CIPHER.
  */
-#define OPENSSL_API_COMPAT 30000 /* hide everything deprecated in OpenSSL 3 */
+#define OPENSSL_NO_DEPRECATED /* declare nothing deprecated: a use fails to compile */
 
 #include <limits.h>
 #include <string.h>
@@ -38,8 +38,8 @@ static const char *cipher_name(uint16_t encr, size_t klen)
 }
 
 static int aead_crypt(bool encrypt, uint16_t encr, const uint8_t *key, size_t klen,
-		      const uint8_t *nonce, const uint8_t *aad, size_t aad_len, const uint8_t *in,
-		      size_t len, uint8_t *tag, uint8_t *out)
+                      const uint8_t *nonce, const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                      size_t len, uint8_t *tag, uint8_t *out)
 {
 	const char *name = ikev2_encr_is_aead(encr) ? cipher_name(encr, klen) : NULL;
 	EVP_CIPHER *cipher = NULL;
@@ -58,7 +58,8 @@ static int aead_crypt(bool encrypt, uint16_t encr, const uint8_t *key, size_t kl
 		goto out;
 	if (!EVP_CipherUpdate(ctx, out, &outl, in, (int)len))
 		goto out;
-	params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, AEAD_TAG_LEN);
+	params[0] =
+	    OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, AEAD_TAG_LEN);
 	params[1] = OSSL_PARAM_construct_end();
 	if (!encrypt && !EVP_CIPHER_CTX_set_params(ctx, params))
 		goto out;
@@ -77,15 +78,15 @@ out:
 }
 
 int ikev2_aead_encrypt(uint16_t encr, const uint8_t *key, size_t klen, const uint8_t *nonce,
-		       const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
-		       uint8_t *out, uint8_t *tag)
+                       const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                       uint8_t *out, uint8_t *tag)
 {
 	return aead_crypt(true, encr, key, klen, nonce, aad, aad_len, in, len, tag, out);
 }
 
 int ikev2_aead_decrypt(uint16_t encr, const uint8_t *key, size_t klen, const uint8_t *nonce,
-		       const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
-		       const uint8_t *tag, uint8_t *out)
+                       const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                       const uint8_t *tag, uint8_t *out)
 {
 	uint8_t t[AEAD_TAG_LEN];
 
@@ -94,7 +95,7 @@ int ikev2_aead_decrypt(uint16_t encr, const uint8_t *key, size_t klen, const uin
 }
 
 int ikev2_cbc_crypt(bool encrypt, const uint8_t *key, size_t klen, const uint8_t *iv,
-		    const uint8_t *in, size_t len, uint8_t *out)
+                    const uint8_t *in, size_t len, uint8_t *out)
 {
 	const char *name = cipher_name(IKEV2_C_ENCR_AES_CBC, klen);
 	EVP_CIPHER *cipher = NULL;
@@ -136,7 +137,7 @@ static uint16_t integ_prf(uint16_t integ)
 
 /* The truncated HMAC (RFC 4868 2.3) over data, icv_len bytes into icv. */
 static int integ_icv(const struct ikev2_alg *alg, const struct ikev2_secret *ak,
-		     const uint8_t *data, size_t len, uint8_t *icv)
+                     const uint8_t *data, size_t len, uint8_t *icv)
 {
 	uint8_t full[IKEV2_C_PRF_MAX];
 	int rc;
@@ -150,7 +151,7 @@ static int integ_icv(const struct ikev2_alg *alg, const struct ikev2_secret *ak,
 
 /* Keys of the right length for alg; ak only matters without an AEAD. */
 static bool sk_keys_ok(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
-		       const struct ikev2_secret *ak)
+                       const struct ikev2_secret *ak)
 {
 	size_t eklen = ikev2_encr_key_len(alg);
 
@@ -173,8 +174,8 @@ size_t ikev2_sk_body_len(const struct ikev2_alg *alg, size_t plain_len)
 }
 
 int ikev2_sk_seal(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
-		  const struct ikev2_secret *ak, uint64_t *iv_ctr, uint8_t *msg, size_t msg_len,
-		  size_t body_off, const uint8_t *plain, size_t plain_len)
+                  const struct ikev2_secret *ak, uint64_t *iv_ctr, uint8_t *msg, size_t msg_len,
+                  size_t body_off, const uint8_t *plain, size_t plain_len)
 {
 	size_t body_len = ikev2_sk_body_len(alg, plain_len);
 	size_t ivl = ikev2_encr_iv_len(alg->encr), icvl = ikev2_icv_len(alg);
@@ -217,7 +218,7 @@ int ikev2_sk_seal(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
 	memcpy(nonce + AEAD_SALT_LEN, iv, ivl);
 	/* AAD: the IKE header through the SK generic payload header (RFC 5282 5.1). */
 	if (ikev2_aead_encrypt(alg->encr, ek->p, ek->len - AEAD_SALT_LEN, nonce, msg, body_off, ct,
-			       enc_len, ct, ct + enc_len) < 0)
+	                       enc_len, ct, ct + enc_len) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -229,8 +230,8 @@ out:
 }
 
 int ikev2_sk_open(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
-		  const struct ikev2_secret *ak, const uint8_t *msg, size_t msg_len,
-		  size_t body_off, uint8_t *plain, size_t cap, size_t *plain_len)
+                  const struct ikev2_secret *ak, const uint8_t *msg, size_t msg_len,
+                  size_t body_off, uint8_t *plain, size_t cap, size_t *plain_len)
 {
 	size_t ivl = ikev2_encr_iv_len(alg->encr), icvl = ikev2_icv_len(alg);
 	size_t bs = ikev2_encr_block_len(alg->encr);
@@ -240,8 +241,8 @@ int ikev2_sk_open(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
 	int rc = -1;
 
 	*plain_len = 0;
-	if (!sk_keys_ok(alg, ek, ak) || msg_len < body_off ||
-	    msg_len - body_off < ivl + 1 + icvl || msg_len - body_off > SK_PLAIN_MAX)
+	if (!sk_keys_ok(alg, ek, ak) || msg_len < body_off || msg_len - body_off < ivl + 1 + icvl ||
+	    msg_len - body_off > SK_PLAIN_MAX)
 		return -1;
 	iv = msg + body_off;
 	ct = iv + ivl;
@@ -260,7 +261,7 @@ int ikev2_sk_open(const struct ikev2_alg *alg, const struct ikev2_secret *ek,
 		memcpy(nonce, ek->p + ek->len - AEAD_SALT_LEN, AEAD_SALT_LEN);
 		memcpy(nonce + AEAD_SALT_LEN, iv, ivl);
 		if (ikev2_aead_decrypt(alg->encr, ek->p, ek->len - AEAD_SALT_LEN, nonce, msg,
-				       body_off, ct, enc_len, ct + enc_len, plain) < 0)
+		                       body_off, ct, enc_len, ct + enc_len, plain) < 0)
 			goto out;
 	}
 	/* The pad length byte must leave room for itself and the padding. */

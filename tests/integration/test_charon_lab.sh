@@ -46,7 +46,7 @@ command -v tshark >/dev/null 2>&1 || fail "tshark is not installed"
 
 # The host's strongSwan files, before: none of them may change.
 host_state() {
-	ls -la --time-style=+%s /run/charon.* /var/run/charon.* /etc/swanctl/swanctl.conf \
+	stat -c '%n %s %Y %i' /run/charon.* /var/run/charon.* /etc/swanctl/swanctl.conf \
 		/etc/strongswan.conf /etc/ipsec.secrets 2>/dev/null | sort || true
 }
 HOST_BEFORE=$(host_state)

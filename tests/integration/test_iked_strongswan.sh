@@ -100,6 +100,21 @@ EOF
 	[[ ",$notes," == *",16391,"* ]] || fail "tshark: no USE_TRANSPORT_MODE in '$notes'"
 	[ "$protos" = "3" ] || fail "tshark: SA proposal protocol '$protos' is not ESP"
 
+	if [ "$n" = 1 ]; then
+		step "$prop: IKE SA rekeyed by iked, then by charon (CREATE_CHILD_SA, RFC 7296 2.18)"
+		id=$(iked_json | jq '.sas[0].id')
+		"$CTL" -s "$ISOCK" rekey ike "$id" >/dev/null || fail "iked refused to rekey"
+		iexpect "[.sas[] | select(.state == \"established\" and .rekeys == 1)] | length == 1"
+		ispi=$(iked_json | jq -r '[.sas[] | select(.state == "established")][0].ispi')
+		cexpect "map(select(.state == \"ESTABLISHED\" and .\"initiator-spi\" == \"$ispi\")) | length == 1"
+		cexpect 'length == 1'
+		charon_swanctl 2 --rekey --ike dmvpn >/dev/null || fail "charon could not rekey"
+		iexpect "[.sas[] | select(.state == \"established\" and .rekeys == 2)] | length == 1"
+		ispi=$(iked_json | jq -r '[.sas[] | select(.state == "established")][0].ispi')
+		cexpect "map(select(.state == \"ESTABLISHED\" and .\"initiator-spi\" == \"$ispi\")) | length == 1"
+		iexpect '[.sas[] | select(.state == "established")] | length == 1'
+	fi
+
 	step "$prop: clear on iked deletes it on both sides"
 	"$CTL" -s "$ISOCK" clear crypto ikev2 sa >/dev/null
 	cexpect 'length == 0'

@@ -38,9 +38,11 @@
 # refused); the IKE_SA establishes all the same. See test_charon_lab.sh for
 # what each side then shows.
 #
-# Logging: a file with default 1, ike 2, knl 1, cfg 2; with CHARON_DEBUG_KEYS=1
-# at charon_start, ike 4 and chd 4: charon then logs the IKE and ESP keys (and
-# raw packets), which charon_keys reads.
+# Logging: to charon.log only (no syslog), levels default 1, ike 2, knl 1,
+# cfg 2; with CHARON_DEBUG_KEYS=1 at charon_start: ike 4 and chd 4 (the IKE
+# keys SK_d..SK_pr and the ESP keys, but also DH secrets, nonces, AUTH
+# octets: a few hundred lines per IKE_SA) and mgr 2 (the SPIs of each IKE_SA,
+# which ike 4 does not log), which charon_keys reads.
 
 CHARON_BIN=${CHARON_BIN:-/usr/lib/ipsec/charon}
 CHARON_SWANCTL=${CHARON_SWANCTL:-swanctl}
@@ -294,8 +296,8 @@ def parse(lines):
     out = []
     stack = []  # [container, is_list]
     for raw in lines:
-        line = raw.strip()
-        if not line:
+        line = raw.rstrip("\n").lstrip()  # "key = " is an empty value
+        if not line.strip():
             continue
         if not stack:
             if line.endswith(" {"):  # "list-sa event {", "list-sas reply {"
@@ -305,23 +307,26 @@ def parse(lines):
                 stack.append([top, False])
             continue
         cur, is_list = stack[-1]
-        if line in ("}", "]"):
+        if line.rstrip() in ("}", "]"):
             stack.pop()
-        elif is_list:
+            continue
+        if is_list:
             cur.append(line)
+            continue
+        # Names (keys, sections, lists) have no " = "; values may.
+        k, sep, v = line.partition(" = ")
+        if sep and v == "[":
+            lst = []
+            cur[k] = lst
+            stack.append([lst, True])
+        elif sep:
+            cur[k] = v
         elif line.endswith(" {"):
             sec = {}
             cur[line[:-2]] = sec
             stack.append([sec, False])
-        elif line.endswith(" = ["):
-            lst = []
-            cur[line[:-4]] = lst
-            stack.append([lst, True])
         else:
-            k, sep, v = line.partition(" = ")
-            if not sep:
-                raise SystemExit("vici2json: cannot parse: %r" % raw)
-            cur[k] = v
+            raise SystemExit("vici2json: cannot parse: %r" % raw)
     if stack:
         raise SystemExit("vici2json: truncated input")
     return out
@@ -348,9 +353,10 @@ sys.stdout.write("\n")
 # "child-sas": {"dmvpn-2": {"state": "INSTALLED", ...}}}. All values are
 # strings. Fails if charon does not answer.
 charon_sas_json() {
-	local i=$1 out
-	out=$(charon_swanctl "$1" --list-sas --noblock --pretty 2>&1) ||
-		{ charon_log "router $i: list-sas failed: $out"; return 1; }
+	local i=$1 out err
+	err=$(charon_dir "$i")/list-sas.err
+	out=$(charon_swanctl "$i" --list-sas --noblock --pretty 2>"$err") ||
+		{ charon_log "router $i: list-sas failed: $(cat "$err")"; return 1; }
 	python3 -c "$_CHARON_VICI2JSON" <<<"$out"
 }
 
@@ -464,6 +470,8 @@ for sa in out:
 # With "json": an array of objects with uniqueid, spi_i, spi_r, encr, integ,
 # prf, dh (strongSwan's names) and sk_d, sk_ei, sk_er, sk_ai, sk_ar, sk_pi,
 # sk_pr (hex), to compare with another implementation's key log.
+# IKE_SAs made by IKE_SA_INIT only: the keys of a rekeyed IKE_SA (derived in
+# CREATE_CHILD_SA, logged under the old IKE_SA's name) are not told apart.
 charon_keys() {
 	local i=$1 form=${2:-uat} log
 	log=$(charon_logfile "$i")
