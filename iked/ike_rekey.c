@@ -308,16 +308,20 @@ static int ike_rekey_send(struct ike_sa *sa, const struct ikev2_builder *b)
 	return 0;
 }
 
-int ike_rekey_ike_start(struct ike_sa *sa)
+/* Rekey the IKE SA, with our KE in group (0: the current one). */
+static int ike_rekey_ike_send(struct ike_sa *sa, uint16_t group)
 {
 	static struct ikev2_sa_payload sap;
 	uint8_t inner[IKED_MAX_MSG], ke[IKEV2_C_DH_PUBLIC_MAX];
-	size_t kl = ikev2_dh_public_len(sa->prop.dh);
+	size_t kl;
 	struct ikev2_builder b;
 
+	if (!group)
+		group = sa->prop.dh;
+	kl = ikev2_dh_public_len(group);
 	if (sa->state != IKE_SA_ESTABLISHED || sa->rekeying || sa->out_req)
 		return -1;
-	sa->rekey_dh = ikev2_dh_new(sa->prop.dh);
+	sa->rekey_dh = ikev2_dh_new(group);
 	if (!sa->rekey_dh || ikev2_spi_random(&sa->rekey_spi) < 0 ||
 	    ikev2_random(sa->rekey_nonce, sizeof(sa->rekey_nonce)) < 0 ||
 	    ikev2_dh_public(sa->rekey_dh, ke, kl) < 0)
@@ -330,7 +334,7 @@ int ike_rekey_ike_start(struct ike_sa *sa)
 	ikev2_build_inner_init(&b, inner, sizeof(inner));
 	ikev2_build_sa(&b, &sap);
 	ikev2_build_nonce(&b, sa->rekey_nonce, sizeof(sa->rekey_nonce));
-	ikev2_build_ke(&b, sa->prop.dh, ke, kl);
+	ikev2_build_ke(&b, group, ke, kl);
 	if (ike_rekey_send(sa, &b) < 0)
 		goto fail;
 	sa->rekeying = IKE_REKEY_IKE;
@@ -339,6 +343,11 @@ fail:
 	ikev2_dh_free(sa->rekey_dh);
 	sa->rekey_dh = NULL;
 	return -1;
+}
+
+int ike_rekey_ike_start(struct ike_sa *sa)
+{
+	return ike_rekey_ike_send(sa, 0);
 }
 
 int ike_rekey_child_start(struct ike_sa *sa)
@@ -449,7 +458,7 @@ static void ike_rekey_ike_done(struct ike_sa *sa, struct ikev2_msg *m)
 	    m->nonce_len > IKEV2_NONCE_MAX ||
 	    ike_proposal_check(sa->profile->ike, sa->profile->n_ike, false, &m->sa, &chosen, NULL) <
 	        0 ||
-	    chosen.dh != m->ke_group || chosen.dh != sa->prop.dh ||
+	    chosen.dh != m->ke_group || chosen.dh != ikev2_dh_group(sa->rekey_dh) ||
 	    ikev2_dh_derive(sa->rekey_dh, m->ke, m->ke_len, &gir) < 0) {
 		log_msg(LOG_LVL_WARN, LOG_CAT_IKE, "IKE SA %u: IKE SA rekey failed", sa->id);
 		goto out;
@@ -486,8 +495,22 @@ out:
 void ike_rekey_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 {
 	int what = sa->rekeying;
+	const struct ikev2_notify *bad_ke = ike_notify(m, IKEV2_N_INVALID_KE_PAYLOAD);
 
 	sa->rekeying = IKE_REKEY_NONE;
+	/* RFC 7296 1.2, 1.3: retry in the group the responder asked for. */
+	if (what == IKE_REKEY_IKE && bad_ke && bad_ke->len == 2 && sa->rekey_dh) {
+		uint16_t g = (uint16_t)(bad_ke->data[0] << 8 | bad_ke->data[1]);
+		uint16_t used = ikev2_dh_group(sa->rekey_dh);
+		bool offered = false;
+
+		for (unsigned i = 0; i < sa->profile->n_ike; i++)
+			offered |= sa->profile->ike[i].dh == g;
+		ikev2_dh_free(sa->rekey_dh);
+		sa->rekey_dh = NULL;
+		if (offered && g != used && ike_rekey_ike_send(sa, g) == 0)
+			return;
+	}
 	for (size_t i = 0; i < m->n_notify; i++)
 		if (m->notify[i].type < 16384) {
 			log_msg(LOG_LVL_WARN, LOG_CAT_IKE, "IKE SA %u: rekey refused: %s", sa->id,

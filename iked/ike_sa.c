@@ -17,9 +17,13 @@
 #define IKE_SA_DEAD_LINGER_MS 10000
 
 static const char *const ike_sa_state_names[] = {
-    [IKE_SA_INIT_SENT] = "init-sent", [IKE_SA_AUTH_SENT] = "auth-sent",
-    [IKE_SA_HALF_OPEN] = "half-open", [IKE_SA_ESTABLISHED] = "established",
-    [IKE_SA_DELETING] = "deleting",   [IKE_SA_DEAD] = "dead",
+    [IKE_SA_NEW] = "new",
+    [IKE_SA_INIT_SENT] = "init-sent",
+    [IKE_SA_AUTH_SENT] = "auth-sent",
+    [IKE_SA_HALF_OPEN] = "half-open",
+    [IKE_SA_ESTABLISHED] = "established",
+    [IKE_SA_DELETING] = "deleting",
+    [IKE_SA_DEAD] = "dead",
 };
 
 const char *ike_sa_state_name(enum ike_sa_state s)

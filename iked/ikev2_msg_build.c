@@ -99,6 +99,8 @@ static void put_typed(struct ikev2_builder *b, uint8_t payload, uint8_t type, co
 {
 	size_t off = pl_begin(b, payload);
 
+	if (off == SIZE_MAX)
+		return;
 	wbuf_put_u8(&b->w, type);
 	wbuf_put_zero(&b->w, 3);
 	wbuf_put_bytes(&b->w, data, len);
@@ -121,18 +123,25 @@ static bool proposal_ok(const struct ikev2_proposal *p)
 /* SA payload (RFC 7296 3.3): proposals numbered consecutively (3.3.1). */
 void ikev2_build_sa(struct ikev2_builder *b, const struct ikev2_sa_payload *sa)
 {
-	size_t off = pl_begin(b, IKEV2_PAYLOAD_SA), i, j;
+	size_t off, i, j;
 
-	if (sa->n == 0 || sa->n > IKEV2_MAX_PROPOSALS)
+	if (sa->n == 0 || sa->n > IKEV2_MAX_PROPOSALS) {
 		b->failed = true;
-	for (i = 0; i < sa->n && ikev2_build_ok(b); i++) {
+		return;
+	}
+	for (i = 0; i < sa->n; i++) {
+		if (!proposal_ok(&sa->p[i]) || (i > 0 && sa->p[i].num != sa->p[i - 1].num + 1)) {
+			b->failed = true;
+			return;
+		}
+	}
+	off = pl_begin(b, IKEV2_PAYLOAD_SA);
+	if (off == SIZE_MAX)
+		return;
+	for (i = 0; i < sa->n; i++) {
 		const struct ikev2_proposal *p = &sa->p[i];
 		size_t poff = wbuf_len(&b->w);
 
-		if (!proposal_ok(p) || (i > 0 && p->num != sa->p[i - 1].num + 1)) {
-			b->failed = true;
-			break;
-		}
 		wbuf_put_u8(&b->w, i + 1 < sa->n ? MORE_PROPOSALS : 0);
 		wbuf_put_u8(&b->w, 0);
 		wbuf_put_be16(&b->w, 0); /* length, below */
@@ -164,10 +173,15 @@ void ikev2_build_sa(struct ikev2_builder *b, const struct ikev2_sa_payload *sa)
 /* KE payload (RFC 7296 3.4). */
 void ikev2_build_ke(struct ikev2_builder *b, uint16_t group, const uint8_t *data, size_t len)
 {
-	size_t off = pl_begin(b, IKEV2_PAYLOAD_KE), want = ikev2_dh_public_len(group);
+	size_t off, want = ikev2_dh_public_len(group);
 
-	if (len == 0 || !bytes_ok(data, len) || (want && len != want))
+	if (len == 0 || !bytes_ok(data, len) || (want && len != want)) {
 		b->failed = true;
+		return;
+	}
+	off = pl_begin(b, IKEV2_PAYLOAD_KE);
+	if (off == SIZE_MAX)
+		return;
 	wbuf_put_be16(&b->w, group);
 	wbuf_put_be16(&b->w, 0);
 	wbuf_put_bytes(&b->w, data, len);
@@ -177,10 +191,15 @@ void ikev2_build_ke(struct ikev2_builder *b, uint16_t group, const uint8_t *data
 /* Nonce payload (RFC 7296 3.9): 16 to 256 bytes. */
 void ikev2_build_nonce(struct ikev2_builder *b, const uint8_t *data, size_t len)
 {
-	size_t off = pl_begin(b, IKEV2_PAYLOAD_NONCE);
+	size_t off;
 
-	if (len < IKEV2_NONCE_MIN || len > IKEV2_NONCE_MAX || !bytes_ok(data, len))
+	if (len < IKEV2_NONCE_MIN || len > IKEV2_NONCE_MAX || !bytes_ok(data, len)) {
 		b->failed = true;
+		return;
+	}
+	off = pl_begin(b, IKEV2_PAYLOAD_NONCE);
+	if (off == SIZE_MAX)
+		return;
 	wbuf_put_bytes(&b->w, data, len);
 	pl_end(b, off);
 }
@@ -189,10 +208,15 @@ void ikev2_build_nonce(struct ikev2_builder *b, const uint8_t *data, size_t len)
 void ikev2_build_notify(struct ikev2_builder *b, uint8_t protocol, const uint8_t *spi,
                         uint8_t spi_size, uint16_t type, const uint8_t *data, size_t len)
 {
-	size_t off = pl_begin(b, IKEV2_PAYLOAD_NOTIFY);
+	size_t off;
 
-	if (!bytes_ok(spi, spi_size) || !bytes_ok(data, len) || !ikev2_notify_data_ok(type, len))
+	if (!bytes_ok(spi, spi_size) || !bytes_ok(data, len) || !ikev2_notify_data_ok(type, len)) {
 		b->failed = true;
+		return;
+	}
+	off = pl_begin(b, IKEV2_PAYLOAD_NOTIFY);
+	if (off == SIZE_MAX)
+		return;
 	wbuf_put_u8(&b->w, protocol);
 	wbuf_put_u8(&b->w, spi_size);
 	wbuf_put_be16(&b->w, type);
@@ -206,16 +230,20 @@ void ikev2_build_id(struct ikev2_builder *b, uint8_t payload_type, uint8_t id_ty
                     const uint8_t *data, size_t len)
 {
 	if ((payload_type != IKEV2_PAYLOAD_IDI && payload_type != IKEV2_PAYLOAD_IDR) ||
-	    !bytes_ok(data, len) || !ikev2_id_data_ok(id_type, len))
+	    !bytes_ok(data, len) || !ikev2_id_data_ok(id_type, len)) {
 		b->failed = true;
+		return;
+	}
 	put_typed(b, payload_type, id_type, data, len);
 }
 
 /* AUTH payload (RFC 7296 3.8). */
 void ikev2_build_auth(struct ikev2_builder *b, uint8_t method, const uint8_t *data, size_t len)
 {
-	if (len == 0 || !bytes_ok(data, len))
+	if (len == 0 || !bytes_ok(data, len)) {
 		b->failed = true;
+		return;
+	}
 	put_typed(b, IKEV2_PAYLOAD_AUTH, method, data, len);
 }
 
@@ -232,21 +260,28 @@ static bool selector_ok(const struct ikev2_ts *ts)
 void ikev2_build_ts(struct ikev2_builder *b, uint8_t payload_type,
                     const struct ikev2_ts_payload *tsp)
 {
-	size_t off = pl_begin(b, payload_type), i;
+	size_t off, i;
 
 	if ((payload_type != IKEV2_PAYLOAD_TSI && payload_type != IKEV2_PAYLOAD_TSR) ||
-	    tsp->n == 0 || tsp->n > IKEV2_MAX_TS)
+	    tsp->n == 0 || tsp->n > IKEV2_MAX_TS) {
 		b->failed = true;
+		return;
+	}
+	for (i = 0; i < tsp->n; i++) {
+		if (!selector_ok(&tsp->ts[i])) {
+			b->failed = true;
+			return;
+		}
+	}
+	off = pl_begin(b, payload_type);
+	if (off == SIZE_MAX)
+		return;
 	wbuf_put_u8(&b->w, (uint8_t)tsp->n);
 	wbuf_put_zero(&b->w, 3);
-	for (i = 0; i < tsp->n && ikev2_build_ok(b); i++) {
+	for (i = 0; i < tsp->n; i++) {
 		const struct ikev2_ts *ts = &tsp->ts[i];
 		size_t alen = ipaddr_len(&ts->start);
 
-		if (!selector_ok(ts)) {
-			b->failed = true;
-			break;
-		}
 		wbuf_put_u8(&b->w, ts->type);
 		wbuf_put_u8(&b->w, ts->ip_proto);
 		wbuf_put_be16(&b->w, (uint16_t)(8 + 2 * alen));
@@ -262,10 +297,15 @@ void ikev2_build_ts(struct ikev2_builder *b, uint8_t payload_type,
 void ikev2_build_delete(struct ikev2_builder *b, uint8_t protocol, uint8_t spi_size,
                         const uint8_t *spis, uint16_t n)
 {
-	size_t off = pl_begin(b, IKEV2_PAYLOAD_DELETE), len = (size_t)spi_size * n;
+	size_t off, len = (size_t)spi_size * n;
 
-	if (!ikev2_delete_spis_ok(protocol, spi_size, n) || !bytes_ok(spis, len))
+	if (!ikev2_delete_spis_ok(protocol, spi_size, n) || !bytes_ok(spis, len)) {
 		b->failed = true;
+		return;
+	}
+	off = pl_begin(b, IKEV2_PAYLOAD_DELETE);
+	if (off == SIZE_MAX)
+		return;
 	wbuf_put_u8(&b->w, protocol);
 	wbuf_put_u8(&b->w, spi_size);
 	wbuf_put_be16(&b->w, n);
@@ -276,10 +316,15 @@ void ikev2_build_delete(struct ikev2_builder *b, uint8_t protocol, uint8_t spi_s
 /* Vendor ID payload (RFC 7296 3.12). */
 void ikev2_build_vendor(struct ikev2_builder *b, const uint8_t *data, size_t len)
 {
-	size_t off = pl_begin(b, IKEV2_PAYLOAD_VENDOR);
+	size_t off;
 
-	if (len == 0 || !bytes_ok(data, len))
+	if (len == 0 || !bytes_ok(data, len)) {
 		b->failed = true;
+		return;
+	}
+	off = pl_begin(b, IKEV2_PAYLOAD_VENDOR);
+	if (off == SIZE_MAX)
+		return;
 	wbuf_put_bytes(&b->w, data, len);
 	pl_end(b, off);
 }
@@ -289,8 +334,10 @@ uint8_t *ikev2_build_sk(struct ikev2_builder *b, uint8_t first_inner, size_t bod
 {
 	size_t off, body;
 
-	if (!b->has_header || body_len == 0 || body_len > UINT16_MAX - IKEV2_PAYLOAD_HDR_LEN)
+	if (!b->has_header || body_len == 0 || body_len > UINT16_MAX - IKEV2_PAYLOAD_HDR_LEN) {
 		b->failed = true;
+		return NULL;
+	}
 	off = pl_begin(b, IKEV2_PAYLOAD_SK);
 	b->sealed = true;
 	if (off == SIZE_MAX)

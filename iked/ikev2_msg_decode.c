@@ -248,6 +248,14 @@ static int dec_encrypted(struct ikev2_dec *d, struct buf *b, uint8_t type, uint8
 	return m->skf_body_len ? 0 : dec_syntax(d, "empty SKF payload");
 }
 
+/* A payload we check for its minimum size only. */
+static int dec_skip(struct ikev2_dec *d, struct buf *b, size_t min)
+{
+	if (buf_remaining(b) < min)
+		return dec_syntax(d, "payload too short");
+	return buf_skip(b, buf_remaining(b));
+}
+
 /* Payloads that may appear only once: their has_ flag, else NULL. */
 static bool *dec_once_flag(struct ikev2_msg *m, uint8_t type)
 {
@@ -313,10 +321,10 @@ static int dec_body(struct ikev2_dec *d, struct buf *b, uint8_t type)
 		return dec_ts(d, b, &m->tsr);
 	case IKEV2_PAYLOAD_CERT:
 	case IKEV2_PAYLOAD_CERTREQ:
-		return buf_remaining(b) >= 1 ? 0 : dec_syntax(d, "payload too short");
+		return dec_skip(d, b, 1);
 	case IKEV2_PAYLOAD_CP:
 	case IKEV2_PAYLOAD_EAP:
-		return buf_remaining(b) >= 4 ? 0 : dec_syntax(d, "payload too short");
+		return dec_skip(d, b, 4);
 	default:
 		return 1;
 	}

@@ -584,14 +584,30 @@ static void expect_err(const uint8_t *pkt, size_t n, bool inner, uint8_t first, 
 	free(copy);
 }
 
+/*
+ * Decoded copies that must outlive expect_ok() (m points into them), freed
+ * after each test by free_kept().
+ */
+static uint8_t *kept[256];
+static size_t n_kept;
+
+static int free_kept(void **state)
+{
+	(void)state;
+	while (n_kept > 0)
+		free(kept[--n_kept]);
+	return 0;
+}
+
 static void expect_ok(const uint8_t *pkt, size_t n, bool inner, uint8_t first, struct ikev2_msg *m)
 {
 	struct ikev2_decode_error err;
 	uint8_t *copy;
 
+	assert_true(n_kept < sizeof(kept) / sizeof(kept[0]));
 	if (decode_copy(pkt, n, inner, first, &copy, m, &err) != 0)
 		fail_msg("refused: %s", err.reason);
-	free(copy); /* m's pointers are not used after this */
+	kept[n_kept++] = copy;
 }
 
 /* A message or chain with one byte changed, decoded. */
@@ -833,7 +849,6 @@ static void test_vector(void **state)
 	struct ikev2_msg want, got;
 	struct ikev2_decode_error err;
 	uint8_t out[BIG], first = 0xff, *copy;
-	size_t n;
 
 	v->want(&want);
 	if (v->inner) { /* the header is kept */
@@ -941,7 +956,8 @@ struct raw {
 static void raw_put(struct raw *r, const void *p, size_t n)
 {
 	assert_true(r->len + n <= sizeof(r->b));
-	memcpy(r->b + r->len, p, n);
+	if (n)
+		memcpy(r->b + r->len, p, n);
 	r->len += n;
 }
 
@@ -1671,13 +1687,13 @@ static void test_build_refusals(void **state)
 
 	/* a payload longer than its 16-bit length field */
 	len = 70000;
-	big = calloc(1, len);
+	big = calloc(2, len);
 	assert_non_null(big);
 	init_msg(&b, big, len);
-	ikev2_build_vendor(&b, big, 65531);
+	ikev2_build_vendor(&b, big + len, 65531);
 	assert_int_equal(ikev2_build_finish(&b), 28 + 65535);
 	init_msg(&b, big, len);
-	ikev2_build_vendor(&b, big, 65532);
+	ikev2_build_vendor(&b, big + len, 65532);
 	assert_int_equal(ikev2_build_finish(&b), 0);
 	free(big);
 }
@@ -1772,7 +1788,7 @@ static void test_build_decode(void **state)
 	n = ikev2_build_finish(&b);
 	assert_int_not_equal(n, 0);
 
-	expect_ok(out, n, false, 0, &m); /* m points into out, which stays */
+	expect_ok(out, n, false, 0, &m);
 	assert_int_equal(m.n_payloads, 6);
 	assert_true(m.has_idr);
 	assert_int_equal(m.idr.type, IKEV2_ID_KEY_ID);
@@ -1862,30 +1878,30 @@ static void test_bitflip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    {"vector_init_req", test_vector, NULL, NULL, (void *)&vecs[0]},
-	    {"vector_init_invalid_ke", test_vector, NULL, NULL, (void *)&vecs[1]},
-	    {"vector_init_cookie", test_vector, NULL, NULL, (void *)&vecs[2]},
-	    {"vector_auth_inner", test_vector, NULL, NULL, (void *)&vecs[3]},
-	    {"vector_auth_sk", test_vector, NULL, NULL, (void *)&vecs[4]},
-	    {"vector_delete_inner", test_vector, NULL, NULL, (void *)&vecs[5]},
-	    {"vector_info_empty", test_vector, NULL, NULL, (void *)&vecs[6]},
-	    cmocka_unit_test(test_truncated),
-	    cmocka_unit_test(test_header),
-	    cmocka_unit_test(test_payload_lengths),
-	    cmocka_unit_test(test_sa_structure),
-	    cmocka_unit_test(test_limits),
-	    cmocka_unit_test(test_encrypted),
-	    cmocka_unit_test(test_unknown_payloads),
-	    cmocka_unit_test(test_duplicates),
-	    cmocka_unit_test(test_payload_sizes),
-	    cmocka_unit_test(test_attributes),
-	    cmocka_unit_test(test_reserved),
-	    cmocka_unit_test(test_build_cap),
-	    cmocka_unit_test(test_build_refusals),
-	    cmocka_unit_test(test_build_misc),
-	    cmocka_unit_test(test_build_decode),
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_bitflip),
+	    {"vector_init_req", test_vector, NULL, free_kept, (void *)&vecs[0]},
+	    {"vector_init_invalid_ke", test_vector, NULL, free_kept, (void *)&vecs[1]},
+	    {"vector_init_cookie", test_vector, NULL, free_kept, (void *)&vecs[2]},
+	    {"vector_auth_inner", test_vector, NULL, free_kept, (void *)&vecs[3]},
+	    {"vector_auth_sk", test_vector, NULL, free_kept, (void *)&vecs[4]},
+	    {"vector_delete_inner", test_vector, NULL, free_kept, (void *)&vecs[5]},
+	    {"vector_info_empty", test_vector, NULL, free_kept, (void *)&vecs[6]},
+	    cmocka_unit_test_teardown(test_truncated, free_kept),
+	    cmocka_unit_test_teardown(test_header, free_kept),
+	    cmocka_unit_test_teardown(test_payload_lengths, free_kept),
+	    cmocka_unit_test_teardown(test_sa_structure, free_kept),
+	    cmocka_unit_test_teardown(test_limits, free_kept),
+	    cmocka_unit_test_teardown(test_encrypted, free_kept),
+	    cmocka_unit_test_teardown(test_unknown_payloads, free_kept),
+	    cmocka_unit_test_teardown(test_duplicates, free_kept),
+	    cmocka_unit_test_teardown(test_payload_sizes, free_kept),
+	    cmocka_unit_test_teardown(test_attributes, free_kept),
+	    cmocka_unit_test_teardown(test_reserved, free_kept),
+	    cmocka_unit_test_teardown(test_build_cap, free_kept),
+	    cmocka_unit_test_teardown(test_build_refusals, free_kept),
+	    cmocka_unit_test_teardown(test_build_misc, free_kept),
+	    cmocka_unit_test_teardown(test_build_decode, free_kept),
+	    cmocka_unit_test_teardown(test_names, free_kept),
+	    cmocka_unit_test_teardown(test_bitflip, free_kept),
 	};
 
 	init_patterns();

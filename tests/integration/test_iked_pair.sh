@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Two ikeds, where a CHILD_SA can be completed (charon cannot here):
+#
+#   router 1: iked (192.0.2.1) <== IKEv2 ==> router 2: iked (192.0.2.2)
+#
+#   - DH group negotiation: router 1 prefers x25519, router 2 ecp256; the
+#     responder's INVALID_KE_PAYLOAD makes the initiator retry (RFC 7296
+#     1.2), and the SA ends up in router 2's preferred group;
+#   - the CHILD_SA is the same on both ends: SPIs crossed, keys equal
+#     direction by direction (from the key logs);
+#   - CHILD_SA rekey with PFS (CREATE_CHILD_SA with REKEY_SA and KE): new
+#     SPIs and keys on both ends, consistent again;
+#   - a wrong PSK: AUTHENTICATION_FAILED, nothing established, counted;
+#   - router 2 restarts and initiates with INITIAL_CONTACT: router 1 drops
+#     the old SA and keeps only the new one.
+set -eu
+. "$(dirname "$0")/../lab/lab.sh"
+. "$(dirname "$0")/common.sh"
+need_root
+lab_init dmia
+lab_create 2
+
+IKED=${IKED:-$REPO/build/asan/iked}
+declare -A IPID
+isock() { echo "$LAB_DIR/iked-r$1.sock"; }
+ijson() { "$CTL" -s "$(isock "$1")" show crypto ikev2 sa json; }
+itrue() { ijson "$1" | jq -e "$2" >/dev/null 2>&1; }
+iexpect() { lab_wait "${3:-5}" itrue "$1" "$2" || fail "iked $1: expected $2; got $(ijson "$1")"; }
+
+# iked_conf SITE PSK PROPOSAL...: a profile for the other router.
+iked_conf() {
+	local i=$1 key=$2 f
+	shift 2
+	f=$LAB_DIR/psk-r$i
+	printf '%s\n' "$key" >"$f"
+	chmod 600 "$f"
+	{
+		echo "crypto ikev2 profile DMVPN"
+		echo " authentication pre-shared-key file $f"
+		for p in "$@"; do echo " proposal $p"; done
+		echo " esp-proposal aes256gcm16"
+		echo " match identity remote address"
+		echo "!"
+	} >"$LAB_DIR/iked-r$i.conf"
+}
+iked_up() {
+	local i=$1
+	: >"$LAB_DIR/keys-r$i"
+	lab_spawn "$i" "iked-r$i" "$IKED" -f "$LAB_DIR/iked-r$i.conf" -s "$(isock "$i")" -d ike \
+		-K "$LAB_DIR/keys-r$i"
+	IPID[$i]=$LAB_PID
+	lab_wait 10 "$CTL" -s "$(isock "$i")" show version || fail "iked $i did not start"
+}
+iked_down() {
+	local i=$1 rc=0
+	kill -TERM "${IPID[$i]}"
+	lab_wait 10 lab_proc_gone "${IPID[$i]}" || fail "iked $i ignored SIGTERM"
+	wait "${IPID[$i]}" || rc=$?
+	[ "$rc" = 0 ] || fail "iked $i exited with $rc: $(tail "$LAB_DIR/iked-r$i.log")"
+	if grep -q Sanitizer "$LAB_DIR/iked-r$i.log"; then fail "sanitizer report from iked $i"; fi
+}
+
+step "DH group negotiation through INVALID_KE_PAYLOAD"
+iked_conf 1 secret-psk aes256gcm16-prfsha384-x25519 aes128-sha256-ecp256
+iked_conf 2 secret-psk aes128-sha256-ecp256 aes256gcm16-prfsha384-x25519
+iked_up 1
+iked_up 2
+capture_start "$LAB_DIR/ike.pcap" "udp port 500"
+"$CTL" -s "$(isock 1)" initiate DMVPN 192.0.2.1 192.0.2.2 >/dev/null
+iexpect 1 '.sas[0].state == "established" and .sas[0].dh == "ECP_256" and .sas[0].child.state == "installed"'
+iexpect 2 '.sas[0].state == "established" and .sas[0].role == "responder" and .sas[0].dh == "ECP_256"'
+capture_stop "isakmp.exchangetype == 35 && isakmp.flag_r == 1"
+[ "$(tshark -r "$LAB_DIR/ike.pcap" -Y 'isakmp.notify.msgtype == 17' -T fields -e isakmp.notify.data.accepted_dh_group 2>/dev/null | head -1)" = 19 ] ||
+	fail "no INVALID_KE_PAYLOAD naming group 19 on the wire"
+
+child_ok() {
+	local a b
+	a=$(ijson 1 | jq -c '[.sas[] | select(.state == "established")][0].child | [.spi_in, .spi_out]')
+	b=$(ijson 2 | jq -c '[.sas[] | select(.state == "established")][0].child | [.spi_out, .spi_in]')
+	[ "$a" = "$b" ] && [ "$a" != "[null,null]" ]
+}
+# Each side logs, per direction, "spi 0x.. encr KEY integ KEY": the same
+# lines on both ends (what one sends with, the other receives with).
+keys_match() {
+	diff <(grep '^# esp' "$LAB_DIR/keys-r1" | tail -2 | sed 's/ 192.0.2.[12] -> 192.0.2.[12]//' | sort) \
+		<(grep '^# esp' "$LAB_DIR/keys-r2" | tail -2 | sed 's/ 192.0.2.[12] -> 192.0.2.[12]//' | sort) >/dev/null
+}
+step "the CHILD_SA is the same on both ends"
+lab_wait 5 child_ok || fail "CHILD_SA SPIs differ: $(ijson 1) / $(ijson 2)"
+keys_match || fail "CHILD_SA keys differ between the ends"
+
+step "CHILD_SA rekey with PFS"
+old=$(ijson 1 | jq -r '.sas[0].child.spi_in')
+id=$(ijson 1 | jq '.sas[0].id')
+"$CTL" -s "$(isock 1)" rekey child "$id" >/dev/null || fail "rekey child refused"
+iexpect 1 ".sas[0].rekeys == 1 and .sas[0].child.spi_in != \"$old\" and .sas[0].child.state == \"installed\""
+iexpect 2 '.sas[0].rekeys == 1 and .sas[0].child.state == "installed"'
+lab_wait 5 child_ok || fail "CHILD_SA SPIs differ after the rekey: $(ijson 1) / $(ijson 2)"
+keys_match || fail "CHILD_SA keys differ after the rekey"
+
+step "IKE SA rekey between two ikeds"
+"$CTL" -s "$(isock 2)" rekey ike "$(ijson 2 | jq '.sas[0].id')" >/dev/null || fail "rekey ike refused"
+iexpect 1 '[.sas[] | select(.state == "established" and .rekeys == 2 and .child.state == "installed")] | length == 1'
+iexpect 2 '[.sas[] | select(.state == "established" and .role == "initiator")] | length == 1'
+lab_wait 5 child_ok || fail "the CHILD_SA did not move to the new IKE SA consistently"
+
+step "router 2 restarts and comes back with INITIAL_CONTACT"
+iked_down 2
+iked_up 2
+"$CTL" -s "$(isock 2)" initiate DMVPN 192.0.2.2 192.0.2.1 >/dev/null
+iexpect 2 '.sas[0].state == "established"'
+iexpect 1 '[.sas[] | select(.state == "established")] | length == 1 and .[0].role == "responder"'
+iexpect 1 '[.sas[] | select(.error == "replaced: the peer sent INITIAL_CONTACT")] | length == 1'
+
+step "a wrong PSK is refused and counted"
+iked_down 2
+iked_conf 2 wrong-psk aes128-sha256-ecp256
+iked_up 2
+"$CTL" -s "$(isock 2)" initiate DMVPN 192.0.2.2 192.0.2.1 >/dev/null
+iexpect 2 '.sas[0].state == "dead" and (.sas[0].error | test("AUTHENTICATION_FAILED"))'
+iexpect 1 '[.sas[] | select(.state == "dead" and (.error | test("AUTH mismatch")))] | length == 1'
+if grep -q "secret-psk\|wrong-psk" "$LAB_DIR"/iked-r*.log; then fail "a PSK in a log"; fi
+
+iked_down 2
+iked_down 1
+echo "ok"
