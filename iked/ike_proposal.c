@@ -113,12 +113,13 @@ static void ike_proposal_to_payload(const struct iked_proposal *ip, bool esp,
 	if (ip->alg.integ)
 		pp->t[n++] = (struct ikev2_transform){
 		    .type = IKEV2_TRANSFORM_INTEG, .id = ip->alg.integ, .key_len = 0};
+	/* IKE: the DH group; ESP: the PFS group of a CREATE_CHILD_SA, if any. */
+	if (ip->dh)
+		pp->t[n++] = (struct ikev2_transform){
+		    .type = IKEV2_TRANSFORM_DH, .id = ip->dh, .key_len = 0};
 	if (esp)
 		pp->t[n++] = (struct ikev2_transform){
 		    .type = IKEV2_TRANSFORM_ESN, .id = IKEV2_ESN_NONE, .key_len = 0};
-	else
-		pp->t[n++] = (struct ikev2_transform){
-		    .type = IKEV2_TRANSFORM_DH, .id = ip->dh, .key_len = 0};
 	pp->n_transforms = n;
 }
 
@@ -132,10 +133,11 @@ void ike_proposals_ike(const struct iked_profile *p, struct ikev2_sa_payload *sa
 	sa->n = p->n_ike < IKEV2_MAX_PROPOSALS ? p->n_ike : IKEV2_MAX_PROPOSALS;
 }
 
-void ike_proposals_esp(const struct iked_profile *p, uint32_t spi, struct ikev2_sa_payload *sa)
+void ike_proposals_esp_from(const struct iked_proposal *props, unsigned n, uint32_t spi,
+                            struct ikev2_sa_payload *sa)
 {
 	memset(sa, 0, sizeof(*sa));
-	for (unsigned i = 0; i < p->n_esp && i < IKEV2_MAX_PROPOSALS; i++) {
+	for (unsigned i = 0; i < n && i < IKEV2_MAX_PROPOSALS; i++) {
 		struct ikev2_proposal *pp = &sa->p[i];
 
 		pp->num = (uint8_t)(i + 1);
@@ -144,17 +146,29 @@ void ike_proposals_esp(const struct iked_profile *p, uint32_t spi, struct ikev2_
 		pp->spi[1] = (uint8_t)(spi >> 16);
 		pp->spi[2] = (uint8_t)(spi >> 8);
 		pp->spi[3] = (uint8_t)spi;
-		ike_proposal_to_payload(&p->esp[i], true, pp);
+		ike_proposal_to_payload(&props[i], true, pp);
 	}
-	sa->n = p->n_esp < IKEV2_MAX_PROPOSALS ? p->n_esp : IKEV2_MAX_PROPOSALS;
+	sa->n = n < IKEV2_MAX_PROPOSALS ? n : IKEV2_MAX_PROPOSALS;
 }
 
-/* Does the peer's proposal offer exactly what ours needs (RFC 7296 3.3.6:
- * one transform of each type chosen from those offered)? */
-static bool ike_proposal_matches(const struct iked_proposal *ours, bool esp,
-                                 const struct ikev2_proposal *theirs)
+void ike_proposals_esp(const struct iked_profile *p, uint32_t spi, struct ikev2_sa_payload *sa)
 {
-	bool encr = false, integ = !ours->alg.integ, prf = esp, dh = esp, esn = !esp;
+	ike_proposals_esp_from(p->esp, p->n_esp, spi, sa);
+}
+
+/*
+ * Does the peer's proposal hold what ours needs? RFC 7296 3.3.6: a
+ * transform with an attribute we do not know is unacceptable, so it
+ * matches nothing. strict (a responder's answer, 3.3): exactly one
+ * transform of each type we use, equal to ours, and none of a type we do
+ * not use. ours->dh on an ESP proposal is the PFS group of a
+ * CREATE_CHILD_SA (1.3.1).
+ */
+static bool ike_proposal_matches(const struct iked_proposal *ours, bool esp,
+                                 const struct ikev2_proposal *theirs, bool strict)
+{
+	bool encr = false, integ = false, prf = false, dh = false, esn = false;
+	unsigned count[6] = {0};
 
 	if (theirs->protocol != (esp ? IKEV2_PROTO_ESP : IKEV2_PROTO_IKE))
 		return false;
@@ -163,6 +177,12 @@ static bool ike_proposal_matches(const struct iked_proposal *ours, bool esp,
 	for (size_t i = 0; i < theirs->n_transforms; i++) {
 		const struct ikev2_transform *t = &theirs->t[i];
 
+		if (t->type >= 1 && t->type <= 5)
+			count[t->type]++;
+		else if (strict)
+			return false;
+		if (t->unknown_attr)
+			continue;
 		switch (t->type) {
 		case IKEV2_TRANSFORM_ENCR:
 			encr |= t->id == ours->alg.encr && t->key_len == ours->alg.encr_bits;
@@ -174,7 +194,7 @@ static bool ike_proposal_matches(const struct iked_proposal *ours, bool esp,
 			prf |= !esp && t->id == ours->alg.prf;
 			break;
 		case IKEV2_TRANSFORM_DH:
-			dh |= !esp && t->id == ours->dh;
+			dh |= ours->dh && t->id == ours->dh;
 			break;
 		case IKEV2_TRANSFORM_ESN:
 			esn |= esp && t->id == IKEV2_ESN_NONE;
@@ -183,7 +203,15 @@ static bool ike_proposal_matches(const struct iked_proposal *ours, bool esp,
 			break;
 		}
 	}
-	return encr && integ && prf && dh && esn;
+	if (!encr || (ours->alg.integ && !integ) || (!esp && !prf) || (ours->dh && !dh) ||
+	    (esp && !esn))
+		return false;
+	if (!strict)
+		return true;
+	return count[IKEV2_TRANSFORM_ENCR] == 1 && count[IKEV2_TRANSFORM_PRF] == (esp ? 0u : 1u) &&
+	       count[IKEV2_TRANSFORM_INTEG] == (ours->alg.integ ? 1u : 0u) &&
+	       count[IKEV2_TRANSFORM_DH] == (ours->dh ? 1u : 0u) &&
+	       count[IKEV2_TRANSFORM_ESN] == (esp ? 1u : 0u);
 }
 
 static uint32_t ike_proposal_spi(const struct ikev2_proposal *pp)
@@ -199,7 +227,7 @@ int ike_proposal_select(const struct iked_proposal *ours, unsigned n, bool esp,
 {
 	for (unsigned i = 0; i < n; i++)
 		for (size_t k = 0; k < theirs->n; k++)
-			if (ike_proposal_matches(&ours[i], esp, &theirs->p[k])) {
+			if (ike_proposal_matches(&ours[i], esp, &theirs->p[k], false)) {
 				*chosen = ours[i];
 				*num = theirs->p[k].num;
 				if (peer_spi)
@@ -222,7 +250,7 @@ int ike_proposal_check(const struct iked_proposal *ours, unsigned n, bool esp,
 	pp = &theirs->p[0];
 	if (pp->num < 1 || pp->num > n)
 		return -1;
-	if (!ike_proposal_matches(&ours[pp->num - 1], esp, pp))
+	if (!ike_proposal_matches(&ours[pp->num - 1], esp, pp, true))
 		return -1;
 	*chosen = ours[pp->num - 1];
 	if (peer_spi)

@@ -112,6 +112,18 @@ static int ike_child_keymat(struct ike_sa *sa, struct child_sa *c, const struct 
 	                               nlen_r, c->keymat.p, c->keymat.len);
 }
 
+/* Our ESP proposals, with the PFS group of a CREATE_CHILD_SA (RFC 7296
+ * 1.3.1: the SA must offer the group of the KE it carries). */
+static unsigned ike_esp_pfs(const struct iked_profile *p, uint16_t group,
+                            struct iked_proposal out[IKED_MAX_PROPOSALS])
+{
+	for (unsigned i = 0; i < p->n_esp; i++) {
+		out[i] = p->esp[i];
+		out[i].dh = group;
+	}
+	return p->n_esp;
+}
+
 /* ---------- responder ---------- */
 
 static void ike_rekey_ike_respond(struct ike_sa *sa, struct ikev2_msg *m)
@@ -213,8 +225,10 @@ static void ike_rekey_child_respond(struct ike_sa *sa, struct ikev2_msg *m)
 		ike_refuse(sa, m->hdr.msg_id, IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
 		return;
 	}
-	if (ike_proposal_select(sa->profile->esp, sa->profile->n_esp, true, &m->sa, &chosen, &num,
-	                        &c.spi_out) < 0) {
+	struct iked_proposal esp[IKED_MAX_PROPOSALS];
+	unsigned nesp = ike_esp_pfs(sa->profile, m->has_ke ? sa->prop.dh : 0, esp);
+
+	if (ike_proposal_select(esp, nesp, true, &m->sa, &chosen, &num, &c.spi_out) < 0) {
 		ike_refuse(sa, m->hdr.msg_id, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
@@ -240,9 +254,9 @@ static void ike_rekey_child_respond(struct ike_sa *sa, struct ikev2_msg *m)
 	    ike_child_keymat(sa, &c, m->has_ke ? &gir : NULL, m->nonce, nr, m->nonce_len,
 	                     sizeof(nr)) < 0)
 		goto fail;
-	ike_proposals_esp(sa->profile, c.spi_in, &sap);
-	for (unsigned i = 0; i < sa->profile->n_esp; i++)
-		if (!strcmp(sa->profile->esp[i].text, chosen.text))
+	ike_proposals_esp_from(esp, nesp, c.spi_in, &sap);
+	for (unsigned i = 0; i < nesp; i++)
+		if (!strcmp(esp[i].text, chosen.text))
 			sap.p[0] = sap.p[i];
 	sap.n = 1;
 	sap.p[0].num = num;
@@ -352,6 +366,7 @@ int ike_rekey_ike_start(struct ike_sa *sa)
 
 int ike_rekey_child_start(struct ike_sa *sa)
 {
+	struct iked_proposal esp[IKED_MAX_PROPOSALS];
 	static struct ikev2_sa_payload sap;
 	uint8_t inner[IKED_MAX_MSG], ke[IKEV2_C_DH_PUBLIC_MAX], old[4];
 	size_t kl = ikev2_dh_public_len(sa->prop.dh);
@@ -369,7 +384,7 @@ int ike_rekey_child_start(struct ike_sa *sa)
 		goto fail;
 	sa->rekey_spi = spi;
 	ike_put_spi32(old, sa->child.spi_in);
-	ike_proposals_esp(sa->profile, spi, &sap);
+	ike_proposals_esp_from(esp, ike_esp_pfs(sa->profile, sa->prop.dh, esp), spi, &sap);
 	ikev2_build_inner_init(&b, inner, sizeof(inner));
 	/* RFC 7296 1.3.3: REKEY_SA names the SA being replaced. */
 	ikev2_build_notify(&b, IKEV2_PROTO_ESP, old, 4, IKEV2_N_REKEY_SA, NULL, 0);
@@ -412,14 +427,15 @@ static void ike_rekey_delete_child(struct ike_sa *sa, uint32_t old_spi_in)
 
 static void ike_rekey_child_done(struct ike_sa *sa, struct ikev2_msg *m)
 {
+	struct iked_proposal esp[IKED_MAX_PROPOSALS];
 	struct iked_proposal chosen;
 	struct ikev2_secret gir = {0};
 	struct child_sa c = {0};
 	uint32_t old_in = sa->child.spi_in;
 
 	if (!m->has_sa || !m->has_nonce || !m->has_ke || m->ke_group != sa->prop.dh ||
-	    ike_proposal_check(sa->profile->esp, sa->profile->n_esp, true, &m->sa, &chosen,
-	                       &c.spi_out) < 0 ||
+	    ike_proposal_check(esp, ike_esp_pfs(sa->profile, sa->prop.dh, esp), true, &m->sa,
+	                       &chosen, &c.spi_out) < 0 ||
 	    ikev2_dh_derive(sa->rekey_dh, m->ke, m->ke_len, &gir) < 0) {
 		log_msg(LOG_LVL_WARN, LOG_CAT_IKE, "IKE SA %u: CHILD_SA rekey failed", sa->id);
 		goto out;

@@ -236,6 +236,8 @@ void ike_send_init_error(struct iked *d, const struct ikev2_msg *req, const stru
 /* ike_proposal.c */
 void ike_proposals_ike(const struct iked_profile *p, struct ikev2_sa_payload *sa);
 void ike_proposals_esp(const struct iked_profile *p, uint32_t spi, struct ikev2_sa_payload *sa);
+void ike_proposals_esp_from(const struct iked_proposal *props, unsigned n, uint32_t spi,
+			    struct ikev2_sa_payload *sa);
 /* Responder: the first of our proposals (our preference) the peer offered;
  * the peer's proposal number in *num. -1 when none. */
 int ike_proposal_select(const struct iked_proposal *ours, unsigned n, bool esp,

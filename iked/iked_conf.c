@@ -32,7 +32,9 @@ static int iked_conf_read_psk(struct conf_reader *r, const struct conf_line *l,
 {
 	struct stat st;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: a FIFO must not hang the daemon at start. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	char *nl;
 
 	if (fd < 0) {
 		conf_error(r, l, "pre-shared key file %s: %s", path, strerror(errno));
@@ -53,8 +55,20 @@ static int iked_conf_read_psk(struct conf_reader *r, const struct conf_line *l,
 	}
 	n = read(fd, p->psk, sizeof(p->psk));
 	close(fd);
-	while (n > 0 && (p->psk[n - 1] == '\n' || p->psk[n - 1] == '\r'))
+	/* One line: the key is what precedes the first newline; a second
+	 * line would silently become part of a different key. */
+	nl = n > 0 ? memchr(p->psk, '\n', (size_t)n) : NULL;
+	if (nl && (ssize_t)(nl - (char *)p->psk) + 1 < n) {
+		explicit_bzero(p->psk, sizeof(p->psk));
+		conf_error(r, l, "pre-shared key file %s: more than one line", path);
+		return -1;
+	}
+	if (nl)
+		n = nl - (char *)p->psk;
+	if (n > 0 && p->psk[n - 1] == '\r')
 		n--;
+	if (n >= 0)
+		explicit_bzero(p->psk + n, sizeof(p->psk) - (size_t)n);
 	if (n <= 0 || (size_t)n >= sizeof(p->psk)) {
 		explicit_bzero(p->psk, sizeof(p->psk));
 		conf_error(r, l, "pre-shared key file %s: empty or longer than %d bytes", path,

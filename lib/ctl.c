@@ -25,6 +25,7 @@ struct ctl_conn {
 	size_t in_len;
 	struct strbuf outq; /* encoded frames not yet written */
 	size_t out_off;
+	bool subscribed; /* sent "subscribe": gets EVENT frames */
 	struct ctl_conn *next;
 };
 
@@ -125,7 +126,14 @@ static int ctl_conn_process(struct ctl_conn *c)
 			return -1;
 		strbuf_init(&out);
 		log_debug(LOG_CAT_CTL, "command: %s", line);
-		rc = c->srv->fn(c->srv->ctx, line, &out);
+		if (!strcmp(line, "subscribe")) {
+			/* Every daemon's events, e.g. iked's SA up/down for nhrpd. */
+			c->subscribed = true;
+			strbuf_puts(&out, "subscribed\n");
+			rc = 0;
+		} else {
+			rc = c->srv->fn(c->srv->ctx, line, &out);
+		}
 		ctl_conn_reply(c, rc == 0 ? CTL_FRAME_OK : CTL_FRAME_ERR, &out);
 		strbuf_free(&out);
 		free(line);
@@ -257,6 +265,24 @@ struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path, const
 	return srv;
 }
 
+void ctl_server_event(struct ctl_server *srv, const char *text)
+{
+	struct strbuf body;
+
+	if (!srv)
+		return;
+	strbuf_init(&body);
+	strbuf_puts(&body, text);
+	for (struct ctl_conn *c = srv->conns, *next; c; c = next) {
+		next = c->next; /* a failed flush frees c */
+		if (c->subscribed) {
+			ctl_conn_reply(c, CTL_FRAME_EVENT, &body);
+			ctl_conn_flush(c);
+		}
+	}
+	strbuf_free(&body);
+}
+
 void ctl_server_close(struct ctl_server *srv)
 {
 	if (!srv)
@@ -379,6 +405,59 @@ int ctl_call(const char *path, const char *line, int timeout_ms, struct strbuf *
 out:
 	free(req);
 	free(in);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int ctl_listen(const char *path, int seconds, FILE *out)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int64_t deadline = ctl_now_ms() + (int64_t)seconds * 1000;
+	uint8_t req[64], in[65536];
+	size_t have = 0;
+	struct wbuf w;
+	int fd, rc = -1;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -1;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		goto out;
+	wbuf_init(&w, req, sizeof(req));
+	ctl_frame_encode(&w, CTL_FRAME_REQUEST, "subscribe", 9);
+	if (send(fd, req, wbuf_len(&w), MSG_NOSIGNAL) != (ssize_t)wbuf_len(&w))
+		goto out;
+	for (;;) {
+		struct buf b;
+		struct ctl_frame f;
+		ssize_t n;
+		int r;
+
+		buf_init(&b, in, have);
+		while ((r = ctl_frame_decode(&b, &f)) == 1) {
+			if (f.type == CTL_FRAME_EVENT) {
+				fprintf(out, "%.*s\n", (int)f.len, (const char *)f.payload);
+				fflush(out);
+			}
+		}
+		if (r < 0)
+			goto out;
+		memmove(in, in + b.pos, have - b.pos);
+		have -= b.pos;
+		if (have == sizeof(in))
+			goto out; /* an event larger than we print */
+		if (ctl_wait(fd, POLLIN, deadline) < 0) {
+			rc = 0;
+			goto out;
+		}
+		n = recv(fd, in + have, sizeof(in) - have, 0);
+		if (n <= 0)
+			goto out;
+		have += (size_t)n;
+	}
+out:
 	if (fd >= 0)
 		close(fd);
 	return rc;

@@ -7,6 +7,7 @@
 #define DMVPN_CTL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "lib/strbuf.h"
@@ -27,6 +28,14 @@ typedef int (*ctl_handler_fn)(void *ctx, const char *line, struct strbuf *out);
 struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path, const char *group,
 				   ctl_handler_fn fn, void *ctx);
 void ctl_server_close(struct ctl_server *srv);
+/* Send an EVENT frame to every client that sent "subscribe". */
+void ctl_server_event(struct ctl_server *srv, const char *text);
+
+/*
+ * Subscribe and print every event (one line each) to out until seconds
+ * pass or the daemon goes away. 0 at the deadline, -1 on an error.
+ */
+int ctl_listen(const char *path, int seconds, FILE *out);
 
 /*
  * Send one command and wait for its reply. Returns 0 for an OK reply, 1 for

@@ -3,6 +3,7 @@
  * reply. A stopgap for scripts and tests until dmvpnsh (the shell) exists.
  *
  *   dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND WORDS...
+ *   dmvpnctl [-s SOCKET] -e SECONDS        print the daemon's events
  *
  * Exit status: 0 OK, 1 the daemon answered with an error, 2 unreachable.
  */
@@ -17,10 +18,10 @@
 int main(int argc, char **argv)
 {
 	const char *path = CTL_DEFAULT_DIR "/mgred.sock";
-	int timeout_ms = 5000, opt, rc;
+	int timeout_ms = 5000, events = 0, opt, rc;
 	struct strbuf line, reply;
 
-	while ((opt = getopt(argc, argv, "+s:t:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+s:t:e:h")) != -1) {
 		switch (opt) {
 		case 's':
 			path = optarg;
@@ -28,14 +29,19 @@ int main(int argc, char **argv)
 		case 't':
 			timeout_ms = atoi(optarg);
 			break;
+		case 'e':
+			events = atoi(optarg);
+			break;
 		default:
 			fprintf(opt == 'h' ? stdout : stderr,
-				"usage: dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND...\n");
+				"usage: dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND... | -e SECONDS\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
+	if (events > 0 && optind == argc)
+		return ctl_listen(path, events, stdout) == 0 ? 0 : 2;
 	if (optind == argc || timeout_ms <= 0) {
-		fprintf(stderr, "usage: dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND...\n");
+		fprintf(stderr, "usage: dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND... | -e SECONDS\n");
 		return 2;
 	}
 	strbuf_init(&line);
