@@ -323,6 +323,7 @@ void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 		sa->child.state = CHILD_SA_INSTALLED;
 		sa->child.established_ms = iked_now_ms();
 		iked_keylog_child(sa);
+		ike_child_event(sa, true);
 	}
 }
 
@@ -381,4 +382,5 @@ void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 	c->state = CHILD_SA_INSTALLED;
 	c->established_ms = iked_now_ms();
 	iked_keylog_child(sa);
+	ike_child_event(sa, true);
 }

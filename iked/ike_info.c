@@ -43,6 +43,7 @@ void ike_info_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 			if (sa->child.state != CHILD_SA_INSTALLED || spi != sa->child.spi_out)
 				continue;
 			sa->child.state = CHILD_SA_DELETED;
+			ike_child_event(sa, false);
 			ikev2_secret_free(&sa->child.keymat);
 			ours[0] = (uint8_t)(sa->child.spi_in >> 24);
 			ours[1] = (uint8_t)(sa->child.spi_in >> 16);

@@ -279,6 +279,7 @@ static void ike_rekey_child_respond(struct ike_sa *sa, struct ikev2_msg *m)
 	sa->child = c;
 	sa->rekeys++;
 	iked_keylog_child(sa);
+	ike_child_event(sa, true);
 	ikev2_secret_free(&gir);
 	ikev2_dh_free(dh);
 	return;
@@ -457,6 +458,7 @@ static void ike_rekey_child_done(struct ike_sa *sa, struct ikev2_msg *m)
 	sa->child = c;
 	sa->rekeys++;
 	iked_keylog_child(sa);
+	ike_child_event(sa, true);
 	log_msg(LOG_LVL_INFO, LOG_CAT_IKE, "IKE SA %u: CHILD_SA rekeyed (in %08x out %08x)", sa->id,
 	        c.spi_in, c.spi_out);
 	ike_rekey_delete_child(sa, old_in);

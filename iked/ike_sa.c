@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "iked/iked.h"
+#include "lib/ctl.h"
 
 #define IKE_SA_DEAD_LINGER_MS 10000
 
@@ -127,12 +128,42 @@ void ike_sa_free(struct ike_sa *sa)
 	free(sa);
 }
 
+static void iked_event(struct iked *d, const char *text)
+{
+	if (d->ctl)
+		ctl_server_event(d->ctl, text);
+}
+
+void ike_child_event(struct ike_sa *sa, bool up)
+{
+	char ev[160];
+
+	if (up)
+		snprintf(ev, sizeof(ev), "child-up id=%u spi-in=%08x spi-out=%08x mode=%s", sa->id,
+			 sa->child.spi_in, sa->child.spi_out,
+			 sa->child.transport ? "transport" : "tunnel");
+	else
+		snprintf(ev, sizeof(ev), "child-down id=%u", sa->id);
+	iked_event(sa->d, ev);
+}
+
 void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st)
 {
-	char a[IPADDR_STRLEN];
+	char a[IPADDR_STRLEN], b[IPADDR_STRLEN], ev[400];
+	bool was_up = sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_DELETING;
 
 	if (sa->state == st)
 		return;
+	if (st == IKE_SA_ESTABLISHED) {
+		snprintf(ev, sizeof(ev), "ike-up id=%u local=%s remote=%s peer-id=%s", sa->id,
+			 ipaddr_format(&sa->local, a), ipaddr_format(&sa->remote, b), sa->peer_id);
+		iked_event(sa->d, ev);
+	} else if (st == IKE_SA_DEAD && (was_up || sa->initiator)) {
+		snprintf(ev, sizeof(ev), "ike-down id=%u local=%s remote=%s reason=%s", sa->id,
+			 ipaddr_format(&sa->local, a), ipaddr_format(&sa->remote, b),
+			 sa->error[0] ? sa->error : "deleted");
+		iked_event(sa->d, ev);
+	}
 	log_msg(st == IKE_SA_ESTABLISHED ? LOG_LVL_NOTICE : LOG_LVL_INFO, LOG_CAT_IKE,
 	        "IKE SA %u with %s: %s -> %s", sa->id, ipaddr_format(&sa->remote, a),
 	        ike_sa_state_name(sa->state), ike_sa_state_name(st));
@@ -151,6 +182,8 @@ void ike_sa_fail(struct ike_sa *sa, const char *why)
 		        ipaddr_format(&sa->remote, a), why);
 	if (why)
 		snprintf(sa->error, sizeof(sa->error), "%s", why);
+	if (sa->child.state == CHILD_SA_INSTALLED)
+		ike_child_event(sa, false);
 	ike_sa_set_state(sa, IKE_SA_DEAD);
 	timer_stop(&sa->rekey_timer);
 	timer_stop(&sa->dpd_timer);

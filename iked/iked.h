@@ -215,6 +215,12 @@ void ike_sa_fail(struct ike_sa *sa, const char *why);
 struct ike_sa *ike_sa_find(struct iked *d, uint64_t ispi, uint64_t rspi);
 struct ike_sa *ike_sa_find_init(struct iked *d, uint64_t ispi, const struct ipaddr *remote);
 void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st);
+/* EVENT frames for control-socket subscribers (nhrpd waits for these):
+ *   ike-up id=N local=A remote=B peer-id=X
+ *   ike-down id=N local=A remote=B reason=TEXT
+ *   child-up id=N spi-in=HEX spi-out=HEX mode=transport|tunnel
+ *   child-down id=N */
+void ike_child_event(struct ike_sa *sa, bool up);
 /* Send a request (kept for retransmission) or a response (kept for
  * duplicates). */
 void ike_sa_send_request(struct ike_sa *sa, const uint8_t *msg, size_t len);

@@ -437,8 +437,11 @@ int ctl_listen(const char *path, int seconds, FILE *out)
 
 		buf_init(&b, in, have);
 		while ((r = ctl_frame_decode(&b, &f)) == 1) {
-			if (f.type == CTL_FRAME_EVENT) {
-				fprintf(out, "%.*s\n", (int)f.len, (const char *)f.payload);
+			/* The OK to "subscribe" first (so callers know events
+			 * flow from now on), then one line per event. */
+			if (f.type == CTL_FRAME_EVENT || f.type == CTL_FRAME_OK) {
+				fprintf(out, "%.*s%s", (int)f.len, (const char *)f.payload,
+					f.type == CTL_FRAME_EVENT ? "\n" : "");
 				fflush(out);
 			}
 		}

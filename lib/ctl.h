@@ -32,8 +32,8 @@ void ctl_server_close(struct ctl_server *srv);
 void ctl_server_event(struct ctl_server *srv, const char *text);
 
 /*
- * Subscribe and print every event (one line each) to out until seconds
- * pass or the daemon goes away. 0 at the deadline, -1 on an error.
+ * Subscribe and print "subscribed", then every event (one line each), to
+ * out until seconds pass or the daemon goes away. 0 at the deadline, -1 on an error.
  */
 int ctl_listen(const char *path, int seconds, FILE *out);
 

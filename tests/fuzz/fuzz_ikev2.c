@@ -77,9 +77,11 @@ static void check_struct(const uint8_t *in, size_t size, const struct ikev2_msg 
 	for (i = 0; i < m->n_notify; i++)
 		CHECK(inside(in, size, m->notify[i].spi, m->notify[i].spi_size) &&
 		      inside(in, size, m->notify[i].data, m->notify[i].len));
-	for (i = 0; i < m->n_delete; i++)
-		CHECK(
-		    inside(in, size, m->del[i].spis, (size_t)m->del[i].spi_size * m->del[i].n_spi));
+	for (i = 0; i < m->n_delete; i++) {
+		size_t len = (size_t)m->del[i].spi_size * m->del[i].n_spi;
+
+		CHECK(inside(in, size, m->del[i].spis, len));
+	}
 	for (i = 0; i < m->n_vendor; i++)
 		CHECK(inside(in, size, m->vendor[i].data, m->vendor[i].len));
 	if (m->has_sk) /* the last payload: it runs to the end */

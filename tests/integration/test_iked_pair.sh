@@ -60,11 +60,16 @@ iked_down() {
 	if grep -q Sanitizer "$LAB_DIR/iked-r$i.log"; then fail "sanitizer report from iked $i"; fi
 }
 
-step "DH group negotiation through INVALID_KE_PAYLOAD"
+step "DH group negotiation through INVALID_KE_PAYLOAD; up events for nhrpd"
 iked_conf 1 secret-psk aes256gcm16-prfsha384-x25519 aes128-sha256-ecp256
 iked_conf 2 secret-psk aes128-sha256-ecp256 aes256gcm16-prfsha384-x25519
 iked_up 1
 iked_up 2
+# A subscriber, as nhrpd will be: it must hear the SA come up.
+"$CTL" -s "$(isock 1)" -e 30 >"$LAB_DIR/events-r1" &
+EVPID=$!
+echo "$EVPID" >>"$LAB_DIR/pids"
+lab_wait 5 grep -q "^subscribed$" "$LAB_DIR/events-r1" || fail "could not subscribe to iked's events"
 capture_start "$LAB_DIR/ike.pcap" "udp port 500"
 "$CTL" -s "$(isock 1)" initiate DMVPN 192.0.2.1 192.0.2.2 >/dev/null
 iexpect 1 '.sas[0].state == "established" and .sas[0].dh == "ECP_256" and .sas[0].child.state == "installed"'
@@ -85,6 +90,11 @@ keys_match() {
 	diff <(grep '^# esp' "$LAB_DIR/keys-r1" | tail -2 | sed 's/ 192.0.2.[12] -> 192.0.2.[12]//' | sort) \
 		<(grep '^# esp' "$LAB_DIR/keys-r2" | tail -2 | sed 's/ 192.0.2.[12] -> 192.0.2.[12]//' | sort) >/dev/null
 }
+lab_wait 5 grep -q "^ike-up id=1 local=192.0.2.1 remote=192.0.2.2 peer-id=192.0.2.2$" "$LAB_DIR/events-r1" ||
+	fail "no ike-up event: $(cat "$LAB_DIR/events-r1")"
+lab_wait 5 grep -q "^child-up id=1 spi-in=[0-9a-f]\{8\} spi-out=[0-9a-f]\{8\} mode=transport$" "$LAB_DIR/events-r1" ||
+	fail "no child-up event: $(cat "$LAB_DIR/events-r1")"
+
 step "the CHILD_SA is the same on both ends"
 lab_wait 5 child_ok || fail "CHILD_SA SPIs differ: $(ijson 1) / $(ijson 2)"
 keys_match || fail "CHILD_SA keys differ between the ends"
@@ -111,6 +121,8 @@ iked_up 2
 iexpect 2 '.sas[0].state == "established"'
 iexpect 1 '[.sas[] | select(.state == "established")] | length == 1 and .[0].role == "responder"'
 iexpect 1 '[.sas[] | select(.error == "replaced: the peer sent INITIAL_CONTACT")] | length == 1'
+lab_wait 5 grep -q "^ike-down id=.* reason=replaced: the peer sent INITIAL_CONTACT$" "$LAB_DIR/events-r1" ||
+	fail "no ike-down event: $(cat "$LAB_DIR/events-r1")"
 
 step "a wrong PSK is refused and counted"
 iked_down 2
