@@ -64,6 +64,35 @@ out:
 	return rc;
 }
 
+/* RFC 7296 2.6: a cookie the responder can check without state:
+ * prf(secret, Ni | IPi | SPIi). */
+static size_t ike_cookie(struct iked *d, const struct ikev2_msg *m, const struct ipaddr *remote,
+			 uint8_t out[IKEV2_C_PRF_MAX])
+{
+	uint8_t in[IKEV2_NONCE_MAX + 16 + 8];
+	size_t n = 0;
+
+	memcpy(in, m->nonce, m->nonce_len);
+	n += m->nonce_len;
+	memcpy(in + n, remote->u.bytes, ipaddr_len(remote));
+	n += ipaddr_len(remote);
+	for (int i = 7; i >= 0; i--)
+		in[n++] = (uint8_t)(m->hdr.ispi >> (8 * i));
+	if (ikev2_prf(IKEV2_PRF_HMAC_SHA2_256, d->cookie_secret, sizeof(d->cookie_secret), in, n,
+		      out) < 0)
+		return 0;
+	return 32;
+}
+
+static unsigned ike_half_open(const struct iked *d)
+{
+	unsigned n = 0;
+
+	for (const struct ike_sa *sa = d->sas; sa; sa = sa->next)
+		n += sa->state == IKE_SA_HALF_OPEN;
+	return n;
+}
+
 static size_t ike_init_build_request(struct ike_sa *sa, uint8_t *out, size_t cap)
 {
 	struct ikev2_header h = {.ispi = sa->ispi,
@@ -78,6 +107,9 @@ static size_t ike_init_build_request(struct ike_sa *sa, uint8_t *out, size_t cap
 		return 0;
 	ike_proposals_ike(sa->profile, &sap);
 	ikev2_build_init(&b, out, cap, &h);
+	/* RFC 7296 2.6: the responder's cookie goes first. */
+	if (sa->cookie_len)
+		ikev2_build_notify(&b, 0, NULL, 0, IKEV2_N_COOKIE, sa->cookie, sa->cookie_len);
 	ikev2_build_sa(&b, &sap);
 	ikev2_build_ke(&b, sa->prop.dh, ke, ke_len);
 	ikev2_build_nonce(&b, sa->ni, sa->ni_len);
@@ -155,6 +187,18 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, const uint8_
 			ike_sa_fail(sa, "could not retry IKE_SA_INIT");
 		return;
 	}
+	if ((n = ike_find_notify(m, IKEV2_N_COOKIE))) {
+		/* RFC 7296 2.6: the same request again, with the cookie. */
+		if (n->len < 1 || n->len > sizeof(sa->cookie) || ++sa->cookie_tries > 3) {
+			ike_sa_fail(sa, "responder keeps asking for a cookie");
+			return;
+		}
+		memcpy(sa->cookie, n->data, n->len);
+		sa->cookie_len = n->len;
+		if (ike_init_send_request(sa) < 0)
+			ike_sa_fail(sa, "could not retry IKE_SA_INIT with the cookie");
+		return;
+	}
 	if ((n = ike_find_notify(m, IKEV2_N_NO_PROPOSAL_CHOSEN))) {
 		sa->d->stats.no_proposal++;
 		ike_sa_fail(sa, "responder: NO_PROPOSAL_CHOSEN");
@@ -230,6 +274,21 @@ void ike_init_recv_request(struct iked *d, struct ikev2_msg *m, const uint8_t *p
 	    m->nonce_len > IKEV2_NONCE_MAX) {
 		d->stats.bad_msg++;
 		return;
+	}
+	/* Under load (many half-open SAs), prove the address first (2.6):
+	 * no state until the request comes back with our cookie, first. */
+	if (ike_half_open(d) >= d->conf->cookie_threshold) {
+		uint8_t want[IKEV2_C_PRF_MAX];
+		size_t wl = ike_cookie(d, m, remote, want);
+		bool ok = wl && m->n_notify && m->n_payloads && m->types[0] == IKEV2_PAYLOAD_NOTIFY &&
+			  m->notify[0].type == IKEV2_N_COOKIE &&
+			  ikev2_auth_equal(want, wl, m->notify[0].data, m->notify[0].len);
+
+		if (!ok) {
+			d->cookies_sent++;
+			ike_send_init_error(d, m, local, remote, rport, IKEV2_N_COOKIE, want, wl);
+			return;
+		}
 	}
 	if (ike_proposal_select(p->ike, p->n_ike, false, &m->sa, &chosen, &num, NULL) < 0) {
 		d->stats.no_proposal++;

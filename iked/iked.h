@@ -84,9 +84,15 @@ struct iked_profile {
 	bool tunnel_mode;
 };
 
+#define IKED_COOKIE_DEFAULT 64
+
 struct iked_conf {
 	unsigned nprofiles;
 	struct iked_profile profiles[IKED_MAX_PROFILES];
+	/* crypto ikev2 cookie-challenge N: ask for a COOKIE (RFC 7296 2.6)
+	 * once N SAs are half-open; 0: always. */
+	uint32_t cookie_threshold;
+	bool cookie_set;
 };
 
 int iked_conf_load(const char *path, struct iked_conf *c, struct strbuf *errors);
@@ -144,6 +150,9 @@ struct ike_sa {
 	struct iked_proposal prop;
 	struct ikev2_dh *dh;
 	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	uint8_t cookie[IKEV2_COOKIE_MAX]; /* the responder's, to send back */
+	size_t cookie_len;
+	unsigned cookie_tries;
 	size_t ni_len, nr_len;
 	struct ikev2_ike_keys keys;
 	uint64_t iv_ctr;
@@ -196,6 +205,8 @@ struct iked {
 	struct iked_stats stats;
 	struct log_ratelimit rl;
 	FILE *keylog;
+	uint8_t cookie_secret[32];
+	uint64_t cookies_sent;
 	uint64_t started_ms;
 };
 

@@ -237,6 +237,13 @@ static int iked_conf_read(struct conf_reader *r, struct iked_conf *c)
 		if (in_profile)
 			iked_conf_profile_end(r, &p, c);
 		in_profile = false;
+		if (conf_match(&l, 3, "crypto", "ikev2", "cookie-challenge")) {
+			if (l.argc != 4 ||
+			    conf_parse_u32(l.argv[3], 0, 65535, &c->cookie_threshold) < 0)
+				conf_error(r, &l, "usage: crypto ikev2 cookie-challenge <0-65535>");
+			c->cookie_set = true;
+			continue;
+		}
 		if (conf_match(&l, 3, "crypto", "ikev2", "profile")) {
 			memset(&p, 0, sizeof(p));
 			if (l.argc != 4 || strlen(l.argv[3]) >= sizeof(p.name)) {
@@ -253,6 +260,8 @@ static int iked_conf_read(struct conf_reader *r, struct iked_conf *c)
 	}
 	if (in_profile)
 		iked_conf_profile_end(r, &p, c);
+	if (!c->cookie_set)
+		c->cookie_threshold = IKED_COOKIE_DEFAULT;
 	explicit_bzero(&p, sizeof(p));
 	explicit_bzero(&l, sizeof(l));
 	conf_close(r);

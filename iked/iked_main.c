@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 
 #include "iked/iked.h"
@@ -38,6 +39,7 @@ static void iked_shutdown(struct iked *d)
 	if (d->keylog)
 		fclose(d->keylog);
 	d->keylog = NULL;
+	OPENSSL_cleanse(d->cookie_secret, sizeof(d->cookie_secret));
 }
 
 int main(int argc, char **argv)
@@ -123,6 +125,11 @@ int main(int argc, char **argv)
 	d.conf = &conf;
 	d.fd4 = -1;
 	d.started_ms = iked_now_ms();
+	if (ikev2_random(d.cookie_secret, sizeof(d.cookie_secret)) < 0) {
+		log_err("no randomness for the cookie secret");
+		rc = 1;
+		goto out;
+	}
 	if (keylog) {
 		d.keylog = fopen(keylog, "a");
 		if (!d.keylog) {
