@@ -59,4 +59,27 @@ ssize_t dp_frame_send(struct dp_tunnel *t, const struct ipaddr *nbma, uint16_t e
  * for a frame whose source is no NBMA address, which is then consumed). */
 ssize_t dp_nhrp_recv(struct dp_tunnel *t, void *buf, size_t cap, struct ipaddr *nbma);
 
+/*
+ * ESP SAs (iked installs them; RFC 4303, transport mode for GRE between
+ * two NBMA addresses). Neither backend protects traffic yet: the
+ * userspace one records what it is given (metadata only, never keys) so
+ * that iked's state and tests can be checked, and says so through
+ * dp_esp_protecting(); the kernel one (XFRM) refuses with ENOSYS.
+ */
+struct dp_esp_sa {
+	uint32_t spi;
+	struct ipaddr src, dst; /* outer (NBMA) addresses */
+	bool transport;
+	uint8_t ip_proto;	/* the selector's protocol: 47 for GRE */
+	uint16_t encr, encr_bits, integ; /* IKEv2 transform ids */
+	const uint8_t *enc_key, *auth_key; /* not kept by the recording backend */
+	size_t enc_key_len, auth_key_len;
+};
+
+int dp_esp_sa_add(enum dp_backend backend, const struct dp_esp_sa *sa);
+int dp_esp_sa_del(enum dp_backend backend, uint32_t spi, const struct ipaddr *dst);
+/* How many SAs the backend holds, and whether it protects traffic. */
+size_t dp_esp_sa_count(enum dp_backend backend);
+bool dp_esp_protecting(enum dp_backend backend);
+
 #endif

@@ -67,7 +67,7 @@ out:
 /* RFC 7296 2.6: a cookie the responder can check without state:
  * prf(secret, Ni | IPi | SPIi). */
 static size_t ike_cookie(struct iked *d, const struct ikev2_msg *m, const struct ipaddr *remote,
-			 uint8_t out[IKEV2_C_PRF_MAX])
+                         uint8_t out[IKEV2_C_PRF_MAX])
 {
 	uint8_t in[IKEV2_NONCE_MAX + 16 + 8];
 	size_t n = 0;
@@ -79,7 +79,7 @@ static size_t ike_cookie(struct iked *d, const struct ikev2_msg *m, const struct
 	for (int i = 7; i >= 0; i--)
 		in[n++] = (uint8_t)(m->hdr.ispi >> (8 * i));
 	if (ikev2_prf(IKEV2_PRF_HMAC_SHA2_256, d->cookie_secret, sizeof(d->cookie_secret), in, n,
-		      out) < 0)
+	              out) < 0)
 		return 0;
 	return 32;
 }
@@ -280,9 +280,10 @@ void ike_init_recv_request(struct iked *d, struct ikev2_msg *m, const uint8_t *p
 	if (ike_half_open(d) >= d->conf->cookie_threshold) {
 		uint8_t want[IKEV2_C_PRF_MAX];
 		size_t wl = ike_cookie(d, m, remote, want);
-		bool ok = wl && m->n_notify && m->n_payloads && m->types[0] == IKEV2_PAYLOAD_NOTIFY &&
-			  m->notify[0].type == IKEV2_N_COOKIE &&
-			  ikev2_auth_equal(want, wl, m->notify[0].data, m->notify[0].len);
+		bool ok = wl && m->n_notify && m->n_payloads &&
+		          m->types[0] == IKEV2_PAYLOAD_NOTIFY &&
+		          m->notify[0].type == IKEV2_N_COOKIE &&
+		          ikev2_auth_equal(want, wl, m->notify[0].data, m->notify[0].len);
 
 		if (!ok) {
 			d->cookies_sent++;

@@ -276,6 +276,8 @@ static void ike_rekey_child_respond(struct ike_sa *sa, struct ikev2_msg *m)
 	ikev2_secret_free(&sa->child.keymat);
 	c.state = CHILD_SA_INSTALLED;
 	c.established_ms = iked_now_ms();
+	if (sa->child.state == CHILD_SA_INSTALLED)
+		ike_child_dataplane(sa, false); /* the old pair of SPIs */
 	sa->child = c;
 	sa->rekeys++;
 	iked_keylog_child(sa);
@@ -455,6 +457,8 @@ static void ike_rekey_child_done(struct ike_sa *sa, struct ikev2_msg *m)
 	ikev2_secret_free(&sa->child.keymat);
 	c.state = CHILD_SA_INSTALLED;
 	c.established_ms = iked_now_ms();
+	if (sa->child.state == CHILD_SA_INSTALLED)
+		ike_child_dataplane(sa, false); /* the old pair of SPIs */
 	sa->child = c;
 	sa->rekeys++;
 	iked_keylog_child(sa);

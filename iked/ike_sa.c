@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "iked/iked.h"
+#include "gre/dataplane.h"
 #include "lib/ctl.h"
 
 #define IKE_SA_DEAD_LINGER_MS 10000
@@ -114,6 +115,8 @@ void ike_sa_free(struct ike_sa *sa)
 	timer_stop(&sa->timer);
 	timer_stop(&sa->rekey_timer);
 	timer_stop(&sa->dpd_timer);
+	if (sa->child.state == CHILD_SA_INSTALLED)
+		ike_child_dataplane(sa, false);
 	ikev2_dh_free(sa->dh);
 	ikev2_dh_free(sa->rekey_dh);
 	ikev2_ike_keys_free(&sa->keys);
@@ -134,14 +137,45 @@ static void iked_event(struct iked *d, const char *text)
 		ctl_server_event(d->ctl, text);
 }
 
+/* The CHILD_SA's two ESP SAs into (or out of) the data plane. */
+void ike_child_dataplane(struct ike_sa *sa, bool up)
+{
+	const struct child_sa *c = &sa->child;
+	struct dp_esp_sa in = {
+	    .spi = c->spi_in,
+	    .src = sa->remote,
+	    .dst = sa->local,
+	    .transport = c->transport,
+	    .ip_proto = 47,
+	    .encr = c->alg.encr,
+	    .encr_bits = c->alg.encr_bits,
+	    .integ = c->alg.integ,
+	};
+	struct dp_esp_sa out = in;
+
+	out.spi = c->spi_out;
+	out.src = sa->local;
+	out.dst = sa->remote;
+	if (!up) {
+		dp_esp_sa_del(DP_BACKEND_USERSPACE, in.spi, &in.dst);
+		dp_esp_sa_del(DP_BACKEND_USERSPACE, out.spi, &out.dst);
+		return;
+	}
+	if (dp_esp_sa_add(DP_BACKEND_USERSPACE, &in) < 0 ||
+	    dp_esp_sa_add(DP_BACKEND_USERSPACE, &out) < 0)
+		log_msg(LOG_LVL_WARN, LOG_CAT_IKE, "IKE SA %u: data plane refused the CHILD_SA",
+		        sa->id);
+}
+
 void ike_child_event(struct ike_sa *sa, bool up)
 {
 	char ev[160];
 
+	ike_child_dataplane(sa, up);
 	if (up)
 		snprintf(ev, sizeof(ev), "child-up id=%u spi-in=%08x spi-out=%08x mode=%s", sa->id,
-			 sa->child.spi_in, sa->child.spi_out,
-			 sa->child.transport ? "transport" : "tunnel");
+		         sa->child.spi_in, sa->child.spi_out,
+		         sa->child.transport ? "transport" : "tunnel");
 	else
 		snprintf(ev, sizeof(ev), "child-down id=%u", sa->id);
 	iked_event(sa->d, ev);
@@ -156,12 +190,12 @@ void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st)
 		return;
 	if (st == IKE_SA_ESTABLISHED) {
 		snprintf(ev, sizeof(ev), "ike-up id=%u local=%s remote=%s peer-id=%s", sa->id,
-			 ipaddr_format(&sa->local, a), ipaddr_format(&sa->remote, b), sa->peer_id);
+		         ipaddr_format(&sa->local, a), ipaddr_format(&sa->remote, b), sa->peer_id);
 		iked_event(sa->d, ev);
 	} else if (st == IKE_SA_DEAD && (was_up || sa->initiator)) {
 		snprintf(ev, sizeof(ev), "ike-down id=%u local=%s remote=%s reason=%s", sa->id,
-			 ipaddr_format(&sa->local, a), ipaddr_format(&sa->remote, b),
-			 sa->error[0] ? sa->error : "deleted");
+		         ipaddr_format(&sa->local, a), ipaddr_format(&sa->remote, b),
+		         sa->error[0] ? sa->error : "deleted");
 		iked_event(sa->d, ev);
 	}
 	log_msg(st == IKE_SA_ESTABLISHED ? LOG_LVL_NOTICE : LOG_LVL_INFO, LOG_CAT_IKE,

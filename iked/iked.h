@@ -103,7 +103,7 @@ void iked_conf_wipe(struct iked_conf *c);
 /* ---------- SAs ---------- */
 
 enum ike_sa_state {
-	IKE_SA_NEW,	      /* being set up */
+	IKE_SA_NEW,       /* being set up */
 	IKE_SA_INIT_SENT, /* initiator: waiting for the IKE_SA_INIT response */
 	IKE_SA_AUTH_SENT, /* initiator: waiting for the IKE_AUTH response */
 	IKE_SA_HALF_OPEN, /* responder: IKE_SA_INIT answered, waiting for IKE_AUTH */
@@ -232,6 +232,8 @@ void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st);
  *   child-up id=N spi-in=HEX spi-out=HEX mode=transport|tunnel
  *   child-down id=N */
 void ike_child_event(struct ike_sa *sa, bool up);
+/* Install or remove the CHILD_SA's ESP SAs (gre/dataplane.h). */
+void ike_child_dataplane(struct ike_sa *sa, bool up);
 /* Send a request (kept for retransmission) or a response (kept for
  * duplicates). */
 void ike_sa_send_request(struct ike_sa *sa, const uint8_t *msg, size_t len);
@@ -254,7 +256,7 @@ void ike_send_init_error(struct iked *d, const struct ikev2_msg *req, const stru
 void ike_proposals_ike(const struct iked_profile *p, struct ikev2_sa_payload *sa);
 void ike_proposals_esp(const struct iked_profile *p, uint32_t spi, struct ikev2_sa_payload *sa);
 void ike_proposals_esp_from(const struct iked_proposal *props, unsigned n, uint32_t spi,
-			    struct ikev2_sa_payload *sa);
+                            struct ikev2_sa_payload *sa);
 /* Responder: the first of our proposals (our preference) the peer offered;
  * the peer's proposal number in *num. -1 when none. */
 int ike_proposal_select(const struct iked_proposal *ours, unsigned n, bool esp,

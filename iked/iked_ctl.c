@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gre/dataplane.h"
 #include "iked/iked.h"
 #include "lib/json.h"
 
@@ -111,6 +112,7 @@ static int iked_ctl_show_ike(struct iked *d, bool json, bool detail, struct strb
 		json_obj_begin(&j);
 		json_kv_str(&j, "dataplane", "none");
 		json_kv_str(&j, "warning", IKED_NO_DATAPLANE);
+		json_kv_u64(&j, "dataplane_sas", dp_esp_sa_count(DP_BACKEND_USERSPACE));
 		json_key(&j, "sas");
 		json_arr_begin(&j);
 		for (const struct ike_sa *sa = d->sas; sa; sa = sa->next)
@@ -160,7 +162,8 @@ static int iked_ctl_show_ipsec(struct iked *d, bool json, struct strbuf *o)
 		json_init(&j, o);
 		json_obj_begin(&j);
 		json_kv_str(&j, "dataplane", "none");
-		json_kv_bool(&j, "protecting", false);
+		json_kv_bool(&j, "protecting", dp_esp_protecting(DP_BACKEND_USERSPACE));
+		json_kv_u64(&j, "recorded_sas", dp_esp_sa_count(DP_BACKEND_USERSPACE));
 		json_key(&j, "sas");
 		json_arr_begin(&j);
 	} else {

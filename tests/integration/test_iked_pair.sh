@@ -98,6 +98,10 @@ lab_wait 5 grep -q "^child-up id=1 spi-in=[0-9a-f]\{8\} spi-out=[0-9a-f]\{8\} mo
 step "the CHILD_SA is the same on both ends"
 lab_wait 5 child_ok || fail "CHILD_SA SPIs differ: $(ijson 1) / $(ijson 2)"
 keys_match || fail "CHILD_SA keys differ between the ends"
+# Both ESP SAs reached the data plane interface, which says it protects nothing yet.
+iexpect 1 '.dataplane_sas == 2 and .warning != null'
+"$CTL" -s "$(isock 1)" show crypto ipsec sa json | jq -e '.protecting == false and .recorded_sas == 2 and (.sas | length) == 1' >/dev/null ||
+	fail "show crypto ipsec sa: $("$CTL" -s "$(isock 1)" show crypto ipsec sa json)"
 
 step "CHILD_SA rekey with PFS"
 old=$(ijson 1 | jq -r '.sas[0].child.spi_in')
@@ -107,6 +111,7 @@ iexpect 1 ".sas[0].rekeys == 1 and .sas[0].child.spi_in != \"$old\" and .sas[0].
 iexpect 2 '.sas[0].rekeys == 1 and .sas[0].child.state == "installed"'
 lab_wait 5 child_ok || fail "CHILD_SA SPIs differ after the rekey: $(ijson 1) / $(ijson 2)"
 keys_match || fail "CHILD_SA keys differ after the rekey"
+iexpect 1 '.dataplane_sas == 2'
 
 step "IKE SA rekey between two ikeds"
 "$CTL" -s "$(isock 2)" rekey ike "$(ijson 2 | jq '.sas[0].id')" >/dev/null || fail "rekey ike refused"
