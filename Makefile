@@ -129,10 +129,12 @@ build/asan/zapi_push: $(call obj,asan,$(ZAPI_PUSH_SRC))
 UNIT_DEPS := $(call obj,asan,$(LIB_SRC) $(GRE_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) \
 	$(filter-out nhrpd/nhrpd_main.c,$(NHRPD_SRC)) $(ROUTING_SRC) $(filter-out iked/iked_main.c,$(IKED_SRC)))
 build/asan/tests/unit/%: build/asan/obj/tests/unit/%.o $(UNIT_DEPS)
+	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
 build/fuzz/tests/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $(call obj,fuzz,$(CODEC_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) $(LIB_SRC))
+	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(FUZZ_CC) $(SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 

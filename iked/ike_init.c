@@ -114,6 +114,9 @@ static size_t ike_init_build_request(struct ike_sa *sa, uint8_t *out, size_t cap
 	ikev2_build_ke(&b, sa->prop.dh, ke, ke_len);
 	ikev2_build_nonce(&b, sa->ni, sa->ni_len);
 	ike_nat_notifies(sa, &b);
+	/* RFC 7383 2.3: we reassemble fragmented messages (we send none:
+	 * ours are far below any MTU). */
+	ikev2_build_notify(&b, 0, NULL, 0, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 	return ikev2_build_finish(&b);
 }
 
@@ -334,6 +337,10 @@ void ike_init_recv_request(struct iked *d, struct ikev2_msg *m, const uint8_t *p
 	ikev2_build_ke(&b, chosen.dh, ke, ikev2_dh_public_len(chosen.dh));
 	ikev2_build_nonce(&b, sa->nr, sa->nr_len);
 	ike_nat_notifies(sa, &b);
+	for (size_t i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type == IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED)
+			ikev2_build_notify(&b, 0, NULL, 0, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED,
+			                   NULL, 0);
 	n = ikev2_build_finish(&b);
 	sa->init_req = malloc(len);
 	sa->init_resp = n ? malloc(n) : NULL;

@@ -50,6 +50,8 @@ uint64_t iked_now_ms(void)
 	return log_now_ms();
 }
 
+static void ike_frags_free(struct ike_sa *sa);
+
 static void ike_sa_timer_fn(struct timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
@@ -128,6 +130,7 @@ void ike_sa_free(struct ike_sa *sa)
 	free(sa->init_resp);
 	free(sa->out_req);
 	free(sa->last_resp);
+	ike_frags_free(sa);
 	free(sa);
 }
 
@@ -320,6 +323,79 @@ size_t ike_sa_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t 
 	return total;
 }
 
+#define IKED_MAX_FRAGS 32
+
+/* RFC 7383: the decrypted pieces of one fragmented message. */
+struct ike_frags {
+	uint32_t msg_id;
+	bool response;
+	uint16_t total, have;
+	uint8_t first;
+	size_t len[IKED_MAX_FRAGS];
+	uint8_t piece[IKED_MAX_FRAGS][IKED_MAX_MSG];
+};
+
+static void ike_frags_free(struct ike_sa *sa)
+{
+	if (sa->frags)
+		OPENSSL_clear_free(sa->frags, sizeof(*sa->frags));
+	sa->frags = NULL;
+}
+
+/* Keep one fragment (each is protected on its own, RFC 7383 2.5.3);
+ * when all are in, their plaintexts in order make the message. */
+static int ike_sa_open_fragment(struct ike_sa *sa, const uint8_t *pkt, size_t len,
+                                struct ikev2_msg *m, uint8_t *plain, size_t cap)
+{
+	const struct ikev2_secret *ek, *ak;
+	struct ikev2_decode_error err = {0};
+	bool response = m->hdr.flags & IKEV2_FLAG_RESPONSE;
+	struct ike_frags *f = sa->frags;
+	size_t n = 0, plen;
+	uint8_t first;
+
+	if (m->skf_total == 0 || m->skf_total > IKED_MAX_FRAGS || m->skf_num == 0 ||
+	    m->skf_num > m->skf_total)
+		return -1;
+	if (f &&
+	    (f->msg_id != m->hdr.msg_id || f->response != response || f->total != m->skf_total)) {
+		ike_frags_free(sa); /* a new message: the old one was abandoned */
+		f = NULL;
+	}
+	if (!f) {
+		f = OPENSSL_zalloc(sizeof(*f));
+		if (!f)
+			return -1;
+		f->msg_id = m->hdr.msg_id;
+		f->response = response;
+		f->total = m->skf_total;
+		sa->frags = f;
+	}
+	if (f->len[m->skf_num - 1])
+		return 1; /* a retransmitted fragment */
+	ike_sa_keys(sa, false, &ek, &ak);
+	if (ikev2_sk_open(&sa->prop.alg, ek, ak, pkt, len, m->skf_body_off,
+	                  f->piece[m->skf_num - 1], IKED_MAX_MSG, &plen) < 0 ||
+	    plen == 0)
+		return -1;
+	f->len[m->skf_num - 1] = plen;
+	if (m->skf_num == 1)
+		f->first = m->skf_first;
+	if (++f->have < f->total)
+		return 1;
+	for (unsigned i = 0; i < f->total; i++) {
+		if (n + f->len[i] > cap) {
+			ike_frags_free(sa);
+			return -1;
+		}
+		memcpy(plain + n, f->piece[i], f->len[i]);
+		n += f->len[i];
+	}
+	first = f->first;
+	ike_frags_free(sa);
+	return ikev2_payloads_decode(first, plain, n, m, &err) < 0 ? -1 : 0;
+}
+
 int ike_sa_open(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ikev2_msg *m,
                 uint8_t *plain, size_t cap)
 {
@@ -327,6 +403,8 @@ int ike_sa_open(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ikev2_
 	struct ikev2_decode_error err = {0};
 	size_t plen;
 
+	if (m->has_skf)
+		return ike_sa_open_fragment(sa, pkt, len, m, plain, cap);
 	if (!m->has_sk)
 		return -1; /* after IKE_SA_INIT everything is protected */
 	ike_sa_keys(sa, false, &ek, &ak);
@@ -353,8 +431,9 @@ static void ike_drop(struct iked *d, const struct ipaddr *from, const char *why)
 /* A request or response within an IKE SA (after IKE_SA_INIT). */
 static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *pkt, size_t len)
 {
-	static uint8_t plain[IKED_MAX_MSG];
+	static uint8_t plain[IKED_MAX_FRAGS * IKED_MAX_MSG];
 	bool response = m->hdr.flags & IKEV2_FLAG_RESPONSE;
+	int rc;
 
 	if (response) {
 		/* RFC 7296 2.2: a response must answer our outstanding request. */
@@ -362,11 +441,14 @@ static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *p
 			ike_drop(sa->d, &sa->remote, "response to no outstanding request");
 			return;
 		}
-		if (ike_sa_open(sa, pkt, len, m, plain, sizeof(plain)) < 0) {
+		rc = ike_sa_open(sa, pkt, len, m, plain, sizeof(plain));
+		if (rc < 0) {
 			sa->d->stats.bad_msg++;
 			ike_drop(sa->d, &sa->remote, "response failed its integrity check");
 			return;
 		}
+		if (rc > 0)
+			return; /* more fragments to come */
 		free(sa->out_req);
 		sa->out_req = NULL;
 		timer_stop(&sa->timer);
@@ -389,11 +471,14 @@ static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *p
 		ike_drop(sa->d, &sa->remote, "request with an unexpected message ID");
 		return;
 	}
-	if (ike_sa_open(sa, pkt, len, m, plain, sizeof(plain)) < 0) {
+	rc = ike_sa_open(sa, pkt, len, m, plain, sizeof(plain));
+	if (rc < 0) {
 		sa->d->stats.bad_msg++;
 		ike_drop(sa->d, &sa->remote, "request failed its integrity check");
 		return;
 	}
+	if (rc > 0)
+		return; /* more fragments to come */
 	sa->peer_msg_id++;
 	sa->last_resp_id = m->hdr.msg_id;
 	sa->last_rx_ms = iked_now_ms();

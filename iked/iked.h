@@ -182,6 +182,7 @@ struct ike_sa {
 	uint64_t rekey_spi;         /* our new IKE SPI, or (low 32 bits) our new ESP SPI */
 	struct ike_sa *replaced_by; /* this SA was rekeyed into that one */
 	unsigned rekeys;            /* how many times (IKE and CHILD) */
+	struct ike_frags *frags;    /* RFC 7383 reassembly in progress */
 	struct timer rekey_timer;   /* lifetime: rekey before it ends */
 	struct timer dpd_timer;     /* liveness check when idle */
 	uint64_t last_rx_ms;        /* last authenticated message from the peer */
@@ -242,7 +243,9 @@ void ike_sa_send_response(struct ike_sa *sa, const uint8_t *msg, size_t len);
  * payload; returns the length in out, 0 on failure. */
 size_t ike_sa_seal(struct ike_sa *sa, uint8_t exchange, bool response, uint32_t msg_id,
                    const struct ikev2_builder *inner, uint8_t *out, size_t cap);
-/* Decrypt m's SK payload and decode its payloads into m. */
+/* Decrypt m's SK payload (or, RFC 7383, an SKF fragment, reassembling)
+ * and decode its payloads into m. 0 done, 1 a fragment kept (wait for
+ * the rest), -1 refused. */
 int ike_sa_open(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ikev2_msg *m,
                 uint8_t *plain, size_t cap);
 void ike_recv(struct iked *d, const uint8_t *pkt, size_t len, const struct ipaddr *local,
