@@ -355,8 +355,12 @@ static int ike_sa_open_fragment(struct ike_sa *sa, const uint8_t *pkt, size_t le
 	uint8_t first;
 
 	if (m->skf_total == 0 || m->skf_total > IKED_MAX_FRAGS || m->skf_num == 0 ||
-	    m->skf_num > m->skf_total)
+	    m->skf_num > m->skf_total) {
+		log_msg_rl(&sa->d->rl, LOG_LVL_INFO, LOG_CAT_IKE,
+			   "IKE SA %u: fragment %u of %u refused (at most %d fragments)", sa->id,
+			   m->skf_num, m->skf_total, IKED_MAX_FRAGS);
 		return -1;
+	}
 	if (f &&
 	    (f->msg_id != m->hdr.msg_id || f->response != response || f->total != m->skf_total)) {
 		ike_frags_free(sa); /* a new message: the old one was abandoned */

@@ -138,14 +138,21 @@ iexpect 2 '.sas[0].state == "dead" and (.sas[0].error | test("AUTHENTICATION_FAI
 iexpect 1 '[.sas[] | select(.state == "dead" and (.error | test("AUTH mismatch")))] | length == 1'
 if grep -q "secret-psk\|wrong-psk" "$LAB_DIR"/iked-r*.log; then fail "a PSK in a log"; fi
 
-step "a responder under load asks for a COOKIE first (RFC 7296 2.6)"
+step "a responder under load asks for a COOKIE first (RFC 7296 2.6); FQDN and key-id identities"
 iked_down 2
+iked_down 1
+iked_conf 1 secret-psk aes128-sha256-ecp256
 iked_conf 2 secret-psk aes128-sha256-ecp256
+sed -i 's/^ match identity remote address$/ identity local fqdn hub1.example.net\n match identity remote key-id spoke-2/' "$LAB_DIR/iked-r1.conf"
+sed -i 's/^ match identity remote address$/ identity local key-id spoke-2\n match identity remote fqdn hub1.example.net/' "$LAB_DIR/iked-r2.conf"
 echo "crypto ikev2 cookie-challenge 0" >>"$LAB_DIR/iked-r2.conf"
+iked_up 1
 iked_up 2
 capture_start "$LAB_DIR/cookie.pcap" "udp port 500"
 "$CTL" -s "$(isock 1)" initiate DMVPN 192.0.2.1 192.0.2.2 >/dev/null
 iexpect 1 '[.sas[] | select(.state == "established" and .role == "initiator")] | length == 1'
+iexpect 1 '.sas[0].remote_id == "keyid:spoke-2" and .sas[0].local_id == "fqdn:hub1.example.net"'
+iexpect 2 '.sas[0].remote_id == "fqdn:hub1.example.net"'
 capture_stop "isakmp.exchangetype == 35 && isakmp.flag_r == 1"
 # The responder's cookie, then the same request with it, first.
 tshark -r "$LAB_DIR/cookie.pcap" -Y 'isakmp.exchangetype == 34' -T fields -e isakmp.flag_r \

@@ -42,7 +42,9 @@ grep -q "bad.conf:2: pre-shared key file .* accessible by group or others" "$LAB
 	fail "no clear error: $(cat "$LAB_DIR/bad.out")"
 chmod 600 "$psk"
 
-CHARON_DEBUG_KEYS=1 charon_start 2
+# Small IKE fragments, so that charon fragments its IKE_AUTH when told to
+# (RFC 7383): iked must reassemble them.
+CHARON_DEBUG_KEYS=1 charon_start 2 "fragment_size = 200"
 declare -A ENCR=([aes256gcm16-prfsha384-x25519]=AES_GCM_16_256 [aes128-sha256-ecp256]=AES_CBC_128
 	[aes256-sha512-modp2048]=AES_CBC_256)
 declare -A PRF=([aes256gcm16-prfsha384-x25519]=PRF_HMAC_SHA2_384 [aes128-sha256-ecp256]=PRF_HMAC_SHA2_256
@@ -120,13 +122,22 @@ EOF
 	cexpect 'length == 0'
 	iexpect '[.sas[] | select(.state == "established")] | length == 0'
 
-	step "$prop: charon initiates to iked"
+	step "$prop: charon initiates to iked$([ "$n" = 1 ] && echo ', its IKE_AUTH in RFC 7383 fragments')"
+	if [ "$n" = 1 ]; then
+		charon_load 2 "$(charon_conf_psk 2 1 "$prop" "$esp" | sed 's/^\(\t*\)version = 2$/&\n\1fragmentation = force/')"
+		capture_start "$LAB_DIR/frag.pcap" "udp port 500"
+	fi
 	charon_initiate 2 >/dev/null 2>&1 || true
 	cexpect 'map(select(.state == "ESTABLISHED")) | length == 1'
 	ispi=$(charon_sas_json 2 | jq -r '.[0]."initiator-spi"')
 	rspi=$(charon_sas_json 2 | jq -r '.[0]."responder-spi"')
 	iexpect "[.sas[] | select(.state == \"established\" and .role == \"responder\" and .ispi == \"$ispi\" and .rspi == \"$rspi\")] | length == 1"
 	iexpect "[.sas[] | select(.state == \"established\")][0] | .encr == \"${ENCR[$prop]}\" and .dh == \"${DH[$prop]}\" and .remote_id == \"192.0.2.2\""
+	if [ "$n" = 1 ]; then
+		capture_stop "isakmp.exchangetype == 35 && isakmp.flag_r == 1"
+		frags=$(tshark -r "$LAB_DIR/frag.pcap" -Y 'isakmp.exchangetype == 35 && isakmp.flag_r == 0' -T fields -e isakmp.nextpayload -E occurrence=f 2>/dev/null | grep -c '^53$' || true)
+		[ "$frags" -ge 2 ] || fail "charon did not fragment IKE_AUTH ($frags SKF messages)"
+	fi
 	# charon, as initiator, deletes the CHILD_SA it could not install.
 	iexpect '[.sas[] | select(.state == "established")][0].child.state == "deleted"'
 	charon_terminate 2 >/dev/null 2>&1 || true
