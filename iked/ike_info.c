@@ -8,6 +8,14 @@
 
 #include "iked/iked.h"
 
+static void ike_info_put_spi(uint8_t *p, uint32_t spi)
+{
+	p[0] = (uint8_t)(spi >> 24);
+	p[1] = (uint8_t)(spi >> 16);
+	p[2] = (uint8_t)(spi >> 8);
+	p[3] = (uint8_t)spi;
+}
+
 static void ike_info_respond(struct ike_sa *sa, uint32_t msg_id, const struct ikev2_builder *in)
 {
 	uint8_t out[512];
@@ -40,6 +48,18 @@ void ike_info_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 			               (uint32_t)s[2] << 8 | s[3];
 			uint8_t ours[4];
 
+			bool retired = false;
+
+			/* A pair a rekey replaced: answer with our half (1.4.1). */
+			for (unsigned r = 0; r < sa->nretired && !retired; r++)
+				if (sa->retired[r].spi_out == spi) {
+					ike_info_put_spi(ours, sa->retired[r].spi_in);
+					ikev2_build_delete(&b, IKEV2_PROTO_ESP, 4, ours, 1);
+					sa->retired[r] = sa->retired[--sa->nretired];
+					retired = true;
+				}
+			if (retired)
+				continue;
 			if (sa->child.state != CHILD_SA_INSTALLED || spi != sa->child.spi_out)
 				continue;
 			sa->child.state = CHILD_SA_DELETED;

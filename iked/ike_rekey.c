@@ -124,6 +124,36 @@ static unsigned ike_esp_pfs(const struct iked_profile *p, uint16_t group,
 	return p->n_esp;
 }
 
+/* A replaced SPI pair waits for the peer's Delete (RFC 7296 1.4.1). */
+static void ike_retire(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out)
+{
+	if (sa->nretired == sizeof(sa->retired) / sizeof(sa->retired[0])) {
+		memmove(&sa->retired[0], &sa->retired[1],
+		        sizeof(sa->retired[0]) * (sa->nretired - 1));
+		sa->nretired--;
+	}
+	sa->retired[sa->nretired].spi_in = spi_in;
+	sa->retired[sa->nretired].spi_out = spi_out;
+	sa->nretired++;
+}
+
+static void ike_unretire(struct ike_sa *sa, uint32_t spi_in)
+{
+	for (unsigned i = 0; i < sa->nretired; i++)
+		if (sa->retired[i].spi_in == spi_in) {
+			sa->retired[i] = sa->retired[--sa->nretired];
+			return;
+		}
+}
+
+/* Nonces compared as unsigned big numbers, shorter first (RFC 7296 2.8.1). */
+static int ike_nonce_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	return c ? c : (al > bl) - (al < bl);
+}
+
 /* ---------- responder ---------- */
 
 static void ike_rekey_ike_respond(struct ike_sa *sa, struct ikev2_msg *m)
@@ -221,7 +251,15 @@ static void ike_rekey_child_respond(struct ike_sa *sa, struct ikev2_msg *m)
 	uint8_t num, inner[IKED_MAX_MSG], ke[IKEV2_C_DH_PUBLIC_MAX], nr[IKED_NONCE_LEN];
 	size_t kl = 0;
 
-	if (sa->child.state != CHILD_SA_INSTALLED) {
+	const struct ikev2_notify *rk = ike_notify(m, IKEV2_N_REKEY_SA);
+	uint32_t rk_spi = rk && rk->spi_size == 4
+	                      ? (uint32_t)rk->spi[0] << 24 | (uint32_t)rk->spi[1] << 16 |
+	                            (uint32_t)rk->spi[2] << 8 | rk->spi[3]
+	                      : 0;
+
+	/* RFC 7296 1.3.3, 2.25.1: REKEY_SA names the SA by the sender's
+	 * inbound SPI (our outbound); one we already replaced is not found. */
+	if (sa->child.state != CHILD_SA_INSTALLED || rk_spi != sa->child.spi_out) {
 		ike_refuse(sa, m->hdr.msg_id, IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
 		return;
 	}
@@ -272,12 +310,23 @@ static void ike_rekey_child_respond(struct ike_sa *sa, struct ikev2_msg *m)
 	ikev2_build_ts(&b, IKEV2_PAYLOAD_TSI, &tsi);
 	ikev2_build_ts(&b, IKEV2_PAYLOAD_TSR, &tsr);
 	ike_send_response(sa, m->hdr.msg_id, &b);
-	/* The old CHILD_SA goes when the initiator deletes it; we keep one. */
+	if (sa->rekeying == IKE_REKEY_CHILD) {
+		/* Both ends rekeyed at once (2.8.1): decided when ours completes. */
+		sa->simul = true;
+		sa->simul_collisions++;
+		memcpy(sa->simul_ni, m->nonce, m->nonce_len);
+		sa->simul_ni_len = m->nonce_len;
+		memcpy(sa->simul_nr, nr, sizeof(nr));
+		sa->simul_old_in = sa->child.spi_in;
+	}
+	/* The old CHILD_SA goes when the initiator deletes it. */
 	ikev2_secret_free(&sa->child.keymat);
 	c.state = CHILD_SA_INSTALLED;
 	c.established_ms = iked_now_ms();
-	if (sa->child.state == CHILD_SA_INSTALLED)
+	if (sa->child.state == CHILD_SA_INSTALLED) {
 		ike_child_dataplane(sa, false); /* the old pair of SPIs */
+		ike_retire(sa, sa->child.spi_in, sa->child.spi_out);
+	}
 	sa->child = c;
 	sa->rekeys++;
 	iked_keylog_child(sa);
@@ -454,6 +503,44 @@ static void ike_rekey_child_done(struct ike_sa *sa, struct ikev2_msg *m)
 		ikev2_secret_free(&c.keymat);
 		goto out;
 	}
+	if (sa->simul) {
+		/* RFC 7296 2.8.1: of the two new CHILD_SAs, the one made with the
+		 * lowest of the four nonces is closed by the end that made it.
+		 * The current child is the one the peer's exchange made. */
+		const uint8_t *lo = sa->rekey_nonce;
+		size_t lol = sizeof(sa->rekey_nonce);
+		bool ours = true;
+
+		sa->simul = false;
+		if (ike_nonce_cmp(m->nonce, m->nonce_len, lo, lol) < 0) {
+			lo = m->nonce;
+			lol = m->nonce_len;
+		}
+		if (ike_nonce_cmp(sa->simul_ni, sa->simul_ni_len, lo, lol) < 0) {
+			lo = sa->simul_ni;
+			lol = sa->simul_ni_len;
+			ours = false;
+		}
+		if (ike_nonce_cmp(sa->simul_nr, sizeof(sa->simul_nr), lo, lol) < 0)
+			ours = false;
+		log_msg(LOG_LVL_NOTICE, LOG_CAT_IKE,
+		        "IKE SA %u: simultaneous CHILD_SA rekey: %s survives", sa->id,
+		        ours ? "the peer's" : "ours");
+		if (ours) {
+			/* Ours was made with the lowest nonce: we close it (it was
+			 * never installed); the peer deletes the original. */
+			ikev2_secret_free(&c.keymat);
+			ike_rekey_delete_child(sa, c.spi_in);
+			goto out;
+		}
+		/* The peer closes the one it made; ours replaces it, and we
+		 * delete the original as the initiator of the survivor. */
+		ike_child_dataplane(sa, false);
+		ike_retire(sa, sa->child.spi_in, sa->child.spi_out);
+		sa->child.state = CHILD_SA_NONE;
+		old_in = sa->simul_old_in;
+		ike_unretire(sa, old_in);
+	}
 	ikev2_secret_free(&sa->child.keymat);
 	c.state = CHILD_SA_INSTALLED;
 	c.established_ms = iked_now_ms();
@@ -538,6 +625,9 @@ void ike_rekey_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 			log_msg(LOG_LVL_WARN, LOG_CAT_IKE, "IKE SA %u: rekey refused: %s", sa->id,
 			        ikev2_notify_name(m->notify[i].type));
 			what = IKE_REKEY_NONE;
+			/* Refused (e.g. the peer had rekeyed it first, 2.25.1): the
+			 * child the peer's rekey made stays; nothing to decide. */
+			sa->simul = false;
 		}
 	if (what == IKE_REKEY_IKE)
 		ike_rekey_ike_done(sa, m);

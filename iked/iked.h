@@ -183,9 +183,20 @@ struct ike_sa {
 	struct ike_sa *replaced_by; /* this SA was rekeyed into that one */
 	unsigned rekeys;            /* how many times (IKE and CHILD) */
 	struct ike_frags *frags;    /* RFC 7383 reassembly in progress */
-	struct timer rekey_timer;   /* lifetime: rekey before it ends */
-	struct timer dpd_timer;     /* liveness check when idle */
-	uint64_t last_rx_ms;        /* last authenticated message from the peer */
+	/* CHILD_SA SPI pairs replaced by a rekey, until the peer deletes them */
+	struct {
+		uint32_t spi_in, spi_out;
+	} retired[4];
+	unsigned nretired;
+	/* RFC 7296 2.8.1: we answered the peer's CHILD rekey while ours was out */
+	bool simul;
+	uint8_t simul_ni[IKEV2_NONCE_MAX], simul_nr[IKED_NONCE_LEN];
+	size_t simul_ni_len;
+	uint32_t simul_old_in; /* the CHILD_SA both rekeys replaced */
+	uint64_t simul_collisions;
+	struct timer rekey_timer; /* lifetime: rekey before it ends */
+	struct timer dpd_timer;   /* liveness check when idle */
+	uint64_t last_rx_ms;      /* last authenticated message from the peer */
 	uint64_t created_ms, established_ms;
 	char error[96]; /* why it failed, for show */
 };

@@ -84,6 +84,7 @@ static void iked_ctl_json_sa(struct json *j, const struct ike_sa *sa, uint64_t n
 	else
 		json_null(j);
 	json_kv_u64(j, "rekeys", sa->rekeys);
+	json_kv_u64(j, "simultaneous_rekeys", sa->simul_collisions);
 	json_key(j, "replaced_by");
 	if (sa->replaced_by)
 		json_u64(j, sa->replaced_by->id);

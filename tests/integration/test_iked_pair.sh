@@ -113,9 +113,36 @@ lab_wait 5 child_ok || fail "CHILD_SA SPIs differ after the rekey: $(ijson 1) / 
 keys_match || fail "CHILD_SA keys differ after the rekey"
 iexpect 1 '.dataplane_sas == 2'
 
+step "crossing CHILD_SA rekeys (RFC 7296 2.8.1, 2.25.1) end with one CHILD_SA, the same on both ends"
+# IKE is blocked on router 1 while both ends are told to rekey: both
+# requests are lost once and their retransmissions cross; whichever end
+# sees the other's request while its own is out resolves the collision.
+block_ike() {
+	lab_r 1 nft -f - <<'EOF'
+table inet blk {
+	chain i { type filter hook input priority 0; udp dport 500 drop; }
+	chain o { type filter hook output priority 0; udp dport 500 drop; }
+}
+EOF
+}
+id1=$(ijson 1 | jq '[.sas[] | select(.state == "established")][0].id')
+id2=$(ijson 2 | jq '[.sas[] | select(.state == "established")][0].id')
+block_ike
+"$CTL" -s "$(isock 1)" rekey child "$id1" >/dev/null || fail "rekey child refused on router 1"
+"$CTL" -s "$(isock 2)" rekey child "$id2" >/dev/null || fail "rekey child refused on router 2"
+lab_r 1 nft delete table inet blk
+lab_wait 10 eval 'itrue 1 "[.sas[] | select(.state == \"established\")][0].simultaneous_rekeys" && [ "$(ijson 1 | jq "[.sas[] | select(.state == \"established\")][0].simultaneous_rekeys + 0")$(ijson 2 | jq "[.sas[] | select(.state == \"established\")][0].simultaneous_rekeys + 0")" != 00 ]' ||
+	fail "no end saw the collision: $(ijson 1) / $(ijson 2)"
+lab_wait 10 child_ok || fail "CHILD_SA SPIs differ after the collision: $(ijson 1) / $(ijson 2)"
+lab_wait 5 keys_match || fail "CHILD_SA keys differ after the collision"
+# One CHILD_SA left on each end: the redundant one and the original are gone.
+iexpect 1 '.dataplane_sas == 2' 10
+iexpect 2 '.dataplane_sas == 2' 10
+
 step "IKE SA rekey between two ikeds"
-"$CTL" -s "$(isock 2)" rekey ike "$(ijson 2 | jq '.sas[0].id')" >/dev/null || fail "rekey ike refused"
-iexpect 1 '[.sas[] | select(.state == "established" and .rekeys == 2 and .child.state == "installed")] | length == 1'
+before=$(ijson 1 | jq '[.sas[] | select(.state == "established")][0].rekeys')
+"$CTL" -s "$(isock 2)" rekey ike "$(ijson 2 | jq '[.sas[] | select(.state == "established")][0].id')" >/dev/null || fail "rekey ike refused"
+iexpect 1 "[.sas[] | select(.state == \"established\" and .rekeys == $((before + 1)) and .child.state == \"installed\")] | length == 1"
 iexpect 2 '[.sas[] | select(.state == "established" and .role == "initiator")] | length == 1'
 lab_wait 5 child_ok || fail "the CHILD_SA did not move to the new IKE SA consistently"
 
