@@ -19,9 +19,9 @@ void ike_id_format(uint8_t type, const uint8_t *data, size_t len, char *out, siz
 	struct ipaddr a = {0};
 	size_t o = 0;
 
-	if (type == IKEV2_ID_IPV4_ADDR && len == 4) {
-		a.family = AF_INET;
-		memcpy(&a.u.v4, data, 4);
+	if ((type == IKEV2_ID_IPV4_ADDR && len == 4) || (type == IKEV2_ID_IPV6_ADDR && len == 16)) {
+		a.family = len == 4 ? AF_INET : AF_INET6;
+		memcpy(a.u.bytes, data, len);
 		snprintf(out, cap, "%s", ipaddr_format(&a, (char[IPADDR_STRLEN]){0}));
 		return;
 	}
@@ -47,9 +47,10 @@ static void ike_local_id(struct ike_sa *sa, uint8_t *type, uint8_t *data, size_t
 		memcpy(data, id->value, *len);
 		break;
 	case IKED_ID_ADDRESS:
-		*type = IKEV2_ID_IPV4_ADDR;
-		memcpy(data, &id->addr.u.v4, 4);
-		*len = 4;
+		/* RFC 7296 3.5: ID_IPV4_ADDR or ID_IPV6_ADDR. */
+		*type = id->addr.family == AF_INET6 ? IKEV2_ID_IPV6_ADDR : IKEV2_ID_IPV4_ADDR;
+		*len = ipaddr_len(&id->addr);
+		memcpy(data, id->addr.u.bytes, *len);
 		break;
 	default:
 		*type = IKEV2_ID_IPV4_ADDR;
@@ -72,8 +73,10 @@ static bool ike_peer_id_ok(const struct ike_sa *sa, const struct ikev2_id *id)
 		return id->type == IKEV2_ID_IPV4_ADDR && id->len == 4 &&
 		       !memcmp(id->data, &sa->remote.u.v4, 4);
 	case IKED_ID_ADDRESS:
-		return id->type == IKEV2_ID_IPV4_ADDR && id->len == 4 &&
-		       !memcmp(id->data, &want->addr.u.v4, 4);
+		return id->type == (want->addr.family == AF_INET6 ? IKEV2_ID_IPV6_ADDR
+		                                                  : IKEV2_ID_IPV4_ADDR) &&
+		       id->len == ipaddr_len(&want->addr) &&
+		       !memcmp(id->data, want->addr.u.bytes, id->len);
 	case IKED_ID_FQDN:
 	case IKED_ID_KEY_ID:
 		return id->type == (want->type == IKED_ID_FQDN ? IKEV2_ID_FQDN : IKEV2_ID_KEY_ID) &&

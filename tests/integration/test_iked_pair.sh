@@ -180,6 +180,19 @@ capture_start "$LAB_DIR/cookie.pcap" "udp port 500"
 iexpect 1 '[.sas[] | select(.state == "established" and .role == "initiator")] | length == 1'
 iexpect 1 '.sas[0].remote_id == "keyid:spoke-2" and .sas[0].local_id == "fqdn:hub1.example.net"'
 iexpect 2 '.sas[0].remote_id == "fqdn:hub1.example.net"'
+
+step "IPv6 address identities (ID_IPV6_ADDR) over the IPv4 underlay"
+iked_down 2
+iked_down 1
+iked_conf 1 secret-psk aes128-sha256-ecp256
+iked_conf 2 secret-psk aes128-sha256-ecp256
+sed -i 's/^ match identity remote address$/ identity local address 2001:db8::1\n match identity remote address 2001:db8::2/' "$LAB_DIR/iked-r1.conf"
+sed -i 's/^ match identity remote address$/ identity local address 2001:db8::2\n match identity remote address 2001:db8::1/' "$LAB_DIR/iked-r2.conf"
+iked_up 1
+iked_up 2
+"$CTL" -s "$(isock 2)" initiate DMVPN 192.0.2.2 192.0.2.1 >/dev/null
+iexpect 2 '.sas[0].state == "established" and .sas[0].remote_id == "2001:db8::1" and .sas[0].local_id == "2001:db8::2"'
+iexpect 1 '.sas[0].state == "established" and .sas[0].remote_id == "2001:db8::2"'
 capture_stop "isakmp.exchangetype == 35 && isakmp.flag_r == 1"
 # The responder's cookie, then the same request with it, first.
 tshark -r "$LAB_DIR/cookie.pcap" -Y 'isakmp.exchangetype == 34' -T fields -e isakmp.flag_r \
