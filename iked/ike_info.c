@@ -117,7 +117,9 @@ void ike_sa_delete(struct ike_sa *sa)
 	uint8_t inner[64], out[256];
 	size_t n;
 
-	if (sa->state != IKE_SA_ESTABLISHED) {
+	/* DELETING without a request out: replaced by the peer's crossing
+	 * rekey, and ours survived (RFC 7296 2.8.2): we delete it. */
+	if (sa->state != IKE_SA_ESTABLISHED && !(sa->state == IKE_SA_DELETING && !sa->out_req)) {
 		ike_sa_fail(sa, "cleared");
 		return;
 	}

@@ -216,6 +216,17 @@ static void ike_rekey_ike_respond(struct ike_sa *sa, struct ikev2_msg *m)
 	ikev2_build_nonce(&b, nr, sizeof(nr));
 	ikev2_build_ke(&b, chosen.dh, ke, kl);
 	ike_send_response(sa, m->hdr.msg_id, &b);
+	if (sa->rekeying == IKE_REKEY_IKE) {
+		/* Both ends rekeyed the IKE SA at once (2.8.2): decided when
+		 * ours completes. */
+		sa->simul_ike = n;
+		sa->simul_collisions++;
+		log_msg(LOG_LVL_NOTICE, LOG_CAT_IKE,
+		        "IKE SA %u: the peer's IKE SA rekey crossed ours", sa->id);
+		memcpy(sa->simul_ni, n->ni, n->ni_len);
+		sa->simul_ni_len = n->ni_len;
+		memcpy(sa->simul_nr, nr, sizeof(nr));
+	}
 	ike_rekey_move_child(sa, n);
 	ike_sa_set_state(n, IKE_SA_ESTABLISHED);
 	ike_sa_arm_timers(n);
@@ -343,6 +354,12 @@ fail:
 
 void ike_rekey_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 {
+	/* RFC 7296 2.25: an SA being deleted or already rekeyed cannot be
+	 * rekeyed again: TEMPORARY_FAILURE, the peer tries later. */
+	if (sa->state == IKE_SA_DELETING || sa->replaced_by) {
+		ike_refuse(sa, m->hdr.msg_id, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
 	if (sa->state != IKE_SA_ESTABLISHED || !m->has_sa || !m->has_nonce ||
 	    m->nonce_len < IKEV2_NONCE_MIN || m->sa.n == 0) {
 		ike_refuse(sa, m->hdr.msg_id, IKEV2_N_INVALID_SYNTAX, NULL, 0);
@@ -587,6 +604,38 @@ static void ike_rekey_ike_done(struct ike_sa *sa, struct ikev2_msg *m)
 		ike_sa_free(n);
 		goto out;
 	}
+	if (sa->simul_ike) {
+		/* RFC 7296 2.8.2: of the two new IKE SAs, the one made with the
+		 * lowest of the four nonces is deleted by the end that made it. */
+		struct ike_sa *theirs = sa->simul_ike;
+		bool ours_lowest =
+		    ike_nonce_cmp(n->ni, n->ni_len, sa->simul_ni, sa->simul_ni_len) < 0 &&
+		    ike_nonce_cmp(n->ni, n->ni_len, sa->simul_nr, sizeof(sa->simul_nr)) < 0;
+
+		ours_lowest |=
+		    ike_nonce_cmp(n->nr, n->nr_len, sa->simul_ni, sa->simul_ni_len) < 0 &&
+		    ike_nonce_cmp(n->nr, n->nr_len, sa->simul_nr, sizeof(sa->simul_nr)) < 0;
+		sa->simul_ike = NULL;
+		ike_sa_set_state(n, IKE_SA_ESTABLISHED);
+		iked_keylog_ike(n);
+		log_msg(LOG_LVL_NOTICE, LOG_CAT_IKE,
+		        "IKE SA %u: simultaneous IKE SA rekey: %s survives (IKE SA %u)", sa->id,
+		        ours_lowest ? "the peer's" : "ours", ours_lowest ? theirs->id : n->id);
+		if (ours_lowest) {
+			/* Ours goes (we made it); the peer deletes the old one. */
+			ike_sa_delete(n);
+			goto out;
+		}
+		/* Theirs goes (the peer deletes it); ours takes the child, and
+		 * we delete the old one as the initiator of the survivor. */
+		ike_rekey_move_child(theirs, n);
+		ike_sa_arm_timers(n);
+		sa->replaced_by = n;
+		timer_stop(&theirs->rekey_timer);
+		timer_stop(&theirs->dpd_timer);
+		ike_sa_delete(sa);
+		goto out;
+	}
 	ike_rekey_move_child(sa, n);
 	ike_sa_set_state(n, IKE_SA_ESTABLISHED);
 	ike_sa_arm_timers(n);
@@ -626,8 +675,9 @@ void ike_rekey_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 			        ikev2_notify_name(m->notify[i].type));
 			what = IKE_REKEY_NONE;
 			/* Refused (e.g. the peer had rekeyed it first, 2.25.1): the
-			 * child the peer's rekey made stays; nothing to decide. */
+			 * SA the peer's rekey made stays; nothing to decide. */
 			sa->simul = false;
+			sa->simul_ike = NULL;
 		}
 	if (what == IKE_REKEY_IKE)
 		ike_rekey_ike_done(sa, m);

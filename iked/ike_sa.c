@@ -114,6 +114,9 @@ void ike_sa_free(struct ike_sa *sa)
 	for (struct ike_sa *o = sa->d->sas; o; o = o->next)
 		if (o->replaced_by == sa)
 			o->replaced_by = NULL;
+	for (struct ike_sa *o = sa->d->sas; o; o = o->next)
+		if (o->simul_ike == sa)
+			o->simul_ike = NULL;
 	timer_stop(&sa->timer);
 	timer_stop(&sa->rekey_timer);
 	timer_stop(&sa->dpd_timer);
@@ -357,8 +360,8 @@ static int ike_sa_open_fragment(struct ike_sa *sa, const uint8_t *pkt, size_t le
 	if (m->skf_total == 0 || m->skf_total > IKED_MAX_FRAGS || m->skf_num == 0 ||
 	    m->skf_num > m->skf_total) {
 		log_msg_rl(&sa->d->rl, LOG_LVL_INFO, LOG_CAT_IKE,
-			   "IKE SA %u: fragment %u of %u refused (at most %d fragments)", sa->id,
-			   m->skf_num, m->skf_total, IKED_MAX_FRAGS);
+		           "IKE SA %u: fragment %u of %u refused (at most %d fragments)", sa->id,
+		           m->skf_num, m->skf_total, IKED_MAX_FRAGS);
 		return -1;
 	}
 	if (f &&

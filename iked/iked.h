@@ -192,7 +192,8 @@ struct ike_sa {
 	bool simul;
 	uint8_t simul_ni[IKEV2_NONCE_MAX], simul_nr[IKED_NONCE_LEN];
 	size_t simul_ni_len;
-	uint32_t simul_old_in; /* the CHILD_SA both rekeys replaced */
+	uint32_t simul_old_in;    /* the CHILD_SA both rekeys replaced */
+	struct ike_sa *simul_ike; /* 2.8.2: the IKE SA the peer's crossing rekey made */
 	uint64_t simul_collisions;
 	struct timer rekey_timer; /* lifetime: rekey before it ends */
 	struct timer dpd_timer;   /* liveness check when idle */

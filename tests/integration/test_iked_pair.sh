@@ -146,6 +146,27 @@ iexpect 1 "[.sas[] | select(.state == \"established\" and .rekeys == $((before +
 iexpect 2 '[.sas[] | select(.state == "established" and .role == "initiator")] | length == 1'
 lab_wait 5 child_ok || fail "the CHILD_SA did not move to the new IKE SA consistently"
 
+step "crossing IKE SA rekeys (RFC 7296 2.8.2, 2.25) end with one IKE SA, the same on both ends"
+id1=$(ijson 1 | jq '[.sas[] | select(.state == "established")][0].id')
+id2=$(ijson 2 | jq '[.sas[] | select(.state == "established")][0].id')
+block_ike
+"$CTL" -s "$(isock 1)" rekey ike "$id1" >/dev/null || fail "rekey ike refused on router 1"
+"$CTL" -s "$(isock 2)" rekey ike "$id2" >/dev/null || fail "rekey ike refused on router 2"
+lab_r 1 nft delete table inet blk
+one_sa() {
+	local a b
+	a=$(ijson 1 | jq -c '[.sas[] | select(.state == "established")] | map([.ispi, .rspi])')
+	b=$(ijson 2 | jq -c '[.sas[] | select(.state == "established")] | map([.ispi, .rspi])')
+	[ "$a" = "$b" ] && [ "$(echo "$a" | jq length)" = 1 ] &&
+		itrue 1 '[.sas[] | select(.state == "deleting" or .state == "half-open")] | length == 0' &&
+		itrue 2 '[.sas[] | select(.state == "deleting" or .state == "half-open")] | length == 0'
+}
+crossed() { grep -q "IKE SA rekey crossed ours" "$LAB_DIR/iked-r1.log" "$LAB_DIR/iked-r2.log"; }
+lab_wait 15 crossed || fail "no end saw the crossing"
+# Then the dust settles: one IKE SA, with the child, on both ends.
+settled() { one_sa && child_ok; }
+lab_wait 15 settled || fail "not one IKE SA on both ends after crossing rekeys: $(ijson 1) / $(ijson 2)"
+
 step "router 2 restarts and comes back with INITIAL_CONTACT"
 iked_down 2
 iked_up 2
