@@ -633,6 +633,9 @@ static void ike_rekey_ike_done(struct ike_sa *sa, struct ikev2_msg *m)
 		sa->replaced_by = n;
 		timer_stop(&theirs->rekey_timer);
 		timer_stop(&theirs->dpd_timer);
+		/* Waiting for the peer's delete, as a replaced SA does. */
+		ike_sa_set_state(theirs, IKE_SA_DELETING);
+		timer_start_ms(&theirs->timer, IKED_HALF_OPEN_TIMEOUT_MS);
 		ike_sa_delete(sa);
 		goto out;
 	}
