@@ -20,6 +20,7 @@
 
 #include "gre/dataplane.h"
 #include "iked/iked.h"
+#include "lib/ctl_cmd.h"
 #include "lib/json.h"
 
 #define IKED_NO_DATAPLANE                                                                          \
@@ -262,17 +263,14 @@ static int iked_ctl_initiate(struct iked *d, char **w, int n, struct strbuf *o)
 int iked_ctl_handle(void *ctx, const char *line, struct strbuf *o)
 {
 	struct iked *d = ctx;
-	char copy[512], *w[12], *save = NULL, *tok;
-	int n = 0, lvl;
+	char copy[CTL_CMD_MAX_LINE], *w[12];
+	int n = ctl_cmd_split(line, copy, w, 12, o), rc;
 	bool json = false, detail = false;
 
-	if (strlen(line) >= sizeof(copy)) {
-		strbuf_puts(o, "% command too long\n");
+	if (n < 0)
 		return -1;
-	}
-	strcpy(copy, line);
-	for (tok = strtok_r(copy, " \t", &save); tok && n < 12; tok = strtok_r(NULL, " \t", &save))
-		w[n++] = tok;
+	if (ctl_cmd_common(w, n, o, &rc))
+		return rc;
 	while (n > 0 && (!strcmp(w[n - 1], "json") || !strcmp(w[n - 1], "detail"))) {
 		if (!strcmp(w[n - 1], "json"))
 			json = true;
@@ -300,8 +298,8 @@ int iked_ctl_handle(void *ctx, const char *line, struct strbuf *o)
 
 		for (struct ike_sa *sa = d->sas; sa; sa = sa->next)
 			if (sa->id == id) {
-				int rc = w[1][0] == 'i' ? ike_rekey_ike_start(sa)
-				                        : ike_rekey_child_start(sa);
+				rc = w[1][0] == 'i' ? ike_rekey_ike_start(sa)
+				                    : ike_rekey_child_start(sa);
 
 				if (rc < 0)
 					strbuf_printf(o, "%% IKE SA %u cannot be rekeyed now\n",
@@ -316,14 +314,6 @@ int iked_ctl_handle(void *ctx, const char *line, struct strbuf *o)
 	    (n == 4 && !strcmp(w[0], "no") && !strcmp(w[1], "debug") && !strcmp(w[2], "crypto") &&
 	     !strcmp(w[3], "ikev2"))) {
 		log_set_category(LOG_CAT_IKE, w[0][0] == 'd');
-		return 0;
-	}
-	if (n == 3 && !strcmp(w[0], "log") && !strcmp(w[1], "level")) {
-		if ((lvl = log_level_from_name(w[2])) < 0) {
-			strbuf_puts(o, "usage: log level error|warning|notice|info|debug\n");
-			return -1;
-		}
-		log_set_level(lvl);
 		return 0;
 	}
 	strbuf_printf(o,

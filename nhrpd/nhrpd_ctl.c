@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/ctl_cmd.h"
 #include "nhrpd/nhrpd_show.h"
 
 #define NHRPD_CTL_MAX_WORDS 8
@@ -42,7 +43,7 @@ typedef int (*nhrpd_ctl_show_fn)(struct nhrp_iface *ifp, struct nhrpd_show *s);
  * allowed), then render every interface: text, or {"interfaces":[...]}.
  */
 static int nhrpd_ctl_show(struct nhrpd *d, char **w, int n, unsigned allowed, const char *usage,
-			  const char *text_header, nhrpd_ctl_show_fn fn, struct strbuf *o)
+                          const char *text_header, nhrpd_ctl_show_fn fn, struct strbuf *o)
 {
 	struct nhrpd_show s = {.o = o, .now = nhrp_now_ms()};
 
@@ -88,13 +89,13 @@ static int nhrpd_ctl_show_nhrp(struct nhrpd *d, char **w, int n, struct strbuf *
 
 	if (n > 0 && !strcmp(w[0], "nhs"))
 		return nhrpd_ctl_show(d, w + 1, n - 1, both, "show ip nhrp nhs [detail] [json]",
-				      NULL, nhrpd_show_nhs, o);
+		                      NULL, nhrpd_show_nhs, o);
 	if (n > 0 && !strcmp(w[0], "traffic"))
 		return nhrpd_ctl_show(d, w + 1, n - 1, NHRPD_SHOW_JSON,
-				      "show ip nhrp traffic [json]", NULL, nhrpd_show_traffic, o);
+		                      "show ip nhrp traffic [json]", NULL, nhrpd_show_traffic, o);
 	if (n > 0 && !strcmp(w[0], "shortcut"))
 		return nhrpd_ctl_show(d, w + 1, n - 1, NHRPD_SHOW_JSON,
-				      "show ip nhrp shortcut [json]", NULL, nhrpd_show_shortcut, o);
+		                      "show ip nhrp shortcut [json]", NULL, nhrpd_show_shortcut, o);
 	if (n > 0 && !strcmp(w[0], "zebra")) {
 		struct nhrpd_show s = {.o = o, .now = nhrp_now_ms()};
 
@@ -109,7 +110,7 @@ static int nhrpd_ctl_show_nhrp(struct nhrpd *d, char **w, int n, struct strbuf *
 	if (n > 0 && !strcmp(w[0], "cache"))
 		w++, n--;
 	return nhrpd_ctl_show(d, w, n, both, "show ip nhrp [cache|nhs|traffic] [detail] [json]",
-			      NULL, nhrpd_show_cache, o);
+	                      NULL, nhrpd_show_cache, o);
 }
 
 /* What `clear ip nhrp` removes: whatever was learnt, nothing configured. */
@@ -187,65 +188,37 @@ static int nhrpd_ctl_debug(bool on, char **w, int n, struct strbuf *o)
 	return 0;
 }
 
-static void nhrpd_ctl_show_debugging(struct strbuf *o)
-{
-	strbuf_printf(o, "log level %s\n", log_level_name(log_get_level()));
-	for (int c = 0; c < LOG_CAT__COUNT; c++)
-		if (log_category_enabled(c))
-			strbuf_printf(o, "debug %s\n", log_cat_name(c));
-}
-
 int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *o)
 {
 	struct nhrpd *d = ctx;
-	char copy[512], *w[NHRPD_CTL_MAX_WORDS], *save = NULL, *tok;
+	char copy[CTL_CMD_MAX_LINE], *w[NHRPD_CTL_MAX_WORDS];
 	char t[NHRPD_SHOW_TIME_MAX];
-	int n = 0, lvl;
+	int n = ctl_cmd_split(line, copy, w, NHRPD_CTL_MAX_WORDS, o), rc;
 
-	if (strlen(line) >= sizeof(copy)) {
-		strbuf_puts(o, "% command too long\n");
+	if (n < 0)
 		return -1;
-	}
-	strcpy(copy, line);
-	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-		if (n == NHRPD_CTL_MAX_WORDS) {
-			strbuf_puts(o, "% too many words\n");
-			return -1;
-		}
-		w[n++] = tok;
-	}
+	if (ctl_cmd_common(w, n, o, &rc))
+		return rc;
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "version")) {
 		uint64_t now = nhrp_now_ms();
 
-		strbuf_printf(o, "nhrpd " NHRPD_VERSION " (dmvpn NHRP, RFC 2332), up %s\n",
-			      nhrpd_show_time(now > d->started_ms ? (now - d->started_ms) / 1000 : 0,
-					      t));
+		strbuf_printf(
+		    o, "nhrpd " NHRPD_VERSION " (dmvpn NHRP, RFC 2332), up %s\n",
+		    nhrpd_show_time(now > d->started_ms ? (now - d->started_ms) / 1000 : 0, t));
 		return 0;
 	}
 	if (n >= 3 && !strcmp(w[0], "show") && !strcmp(w[1], "ip") && !strcmp(w[2], "nhrp"))
 		return nhrpd_ctl_show_nhrp(d, w + 3, n - 3, o);
 	if (n >= 2 && !strcmp(w[0], "show") && !strcmp(w[1], "dmvpn"))
 		return nhrpd_ctl_show(d, w + 2, n - 2, NHRPD_SHOW_DETAIL | NHRPD_SHOW_JSON,
-				      "show dmvpn [detail] [json]", NHRPD_SHOW_DMVPN_LEGEND,
-				      nhrpd_show_dmvpn, o);
-	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "debugging")) {
-		nhrpd_ctl_show_debugging(o);
-		return 0;
-	}
+		                      "show dmvpn [detail] [json]", NHRPD_SHOW_DMVPN_LEGEND,
+		                      nhrpd_show_dmvpn, o);
 	if (n >= 3 && !strcmp(w[0], "clear") && !strcmp(w[1], "ip") && !strcmp(w[2], "nhrp"))
 		return nhrpd_ctl_clear(d, w + 3, n - 3, o);
 	if (n >= 1 && !strcmp(w[0], "debug"))
 		return nhrpd_ctl_debug(true, w + 1, n - 1, o);
 	if (n >= 2 && !strcmp(w[0], "no") && !strcmp(w[1], "debug"))
 		return nhrpd_ctl_debug(false, w + 2, n - 2, o);
-	if (n == 3 && !strcmp(w[0], "log") && !strcmp(w[1], "level")) {
-		if ((lvl = log_level_from_name(w[2])) < 0) {
-			strbuf_puts(o, "usage: log level error|warning|notice|info|debug\n");
-			return -1;
-		}
-		log_set_level(lvl);
-		return 0;
-	}
 	strbuf_printf(o, "%% unknown command: %s\ncommands:\n" NHRPD_CTL_USAGE, line);
 	return -1;
 }

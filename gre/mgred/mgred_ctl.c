@@ -13,26 +13,27 @@
 #include <string.h>
 
 #include "gre/mgred/mgred.h"
+#include "lib/ctl_cmd.h"
 #include "lib/json.h"
 
-#define MGRED_VERSION "0.1"
+#define MGRED_VERSION   "0.1"
 #define MGRED_MAX_WORDS 8
 
 static const char *const mgred_drop_names[MGRED_DROP__COUNT] = {
-	[MGRED_DROP_TX_ARP] = "tx_arp",
-	[MGRED_DROP_TX_MULTICAST] = "tx_multicast",
-	[MGRED_DROP_TX_UNMAPPED] = "tx_unmapped",
-	[MGRED_DROP_TX_PROTO] = "tx_proto",
-	[MGRED_DROP_TX_MALFORMED] = "tx_malformed",
-	[MGRED_DROP_TX_SEND_ERROR] = "tx_send_error",
-	[MGRED_DROP_RX_PROTO] = "rx_proto",
-	[MGRED_DROP_RX_TAP_ERROR] = "rx_tap_error",
-	[MGRED_DROP_RX_MALFORMED_IP] = "rx_malformed_ip",
-	[MGRED_DROP_RX_TRUNCATED] = "rx_truncated",
-	[MGRED_DROP_RX_BAD_VERSION] = "rx_bad_version",
-	[MGRED_DROP_RX_RESERVED] = "rx_reserved",
-	[MGRED_DROP_RX_BAD_CHECKSUM] = "rx_bad_checksum",
-	[MGRED_DROP_RX_WRONG_KEY] = "rx_wrong_key",
+    [MGRED_DROP_TX_ARP] = "tx_arp",
+    [MGRED_DROP_TX_MULTICAST] = "tx_multicast",
+    [MGRED_DROP_TX_UNMAPPED] = "tx_unmapped",
+    [MGRED_DROP_TX_PROTO] = "tx_proto",
+    [MGRED_DROP_TX_MALFORMED] = "tx_malformed",
+    [MGRED_DROP_TX_SEND_ERROR] = "tx_send_error",
+    [MGRED_DROP_RX_PROTO] = "rx_proto",
+    [MGRED_DROP_RX_TAP_ERROR] = "rx_tap_error",
+    [MGRED_DROP_RX_MALFORMED_IP] = "rx_malformed_ip",
+    [MGRED_DROP_RX_TRUNCATED] = "rx_truncated",
+    [MGRED_DROP_RX_BAD_VERSION] = "rx_bad_version",
+    [MGRED_DROP_RX_RESERVED] = "rx_reserved",
+    [MGRED_DROP_RX_BAD_CHECKSUM] = "rx_bad_checksum",
+    [MGRED_DROP_RX_WRONG_KEY] = "rx_wrong_key",
 };
 
 const char *mgred_drop_name(enum mgred_drop d)
@@ -118,41 +119,43 @@ static void mgred_ctl_text_tunnel(struct strbuf *o, const struct mgred_tunnel *t
 	uint64_t up = (now - t->created_ms) / 1000;
 
 	strbuf_printf(o, "%s is up, line protocol is up (userspace mGRE, ifindex %d)\n",
-		      t->conf.name, t->ifindex);
+	              t->conf.name, t->ifindex);
 	strbuf_printf(o, "  Tunnel source %s%s%s%s, key ", ipaddr_format(&t->local, a),
-		      t->conf.source_dev[0] ? " (" : "", t->conf.source_dev,
-		      t->conf.source_dev[0] ? ")" : "");
+	              t->conf.source_dev[0] ? " (" : "", t->conf.source_dev,
+	              t->conf.source_dev[0] ? ")" : "");
 	if (t->conf.has_key)
 		strbuf_printf(o, "%u", t->conf.key);
 	else
 		strbuf_puts(o, "none");
 	strbuf_printf(o, ", ttl %u, checksum %s\n", t->ul->ttl, t->conf.checksum ? "on" : "off");
-	strbuf_printf(o, "  MTU %u, offloads %s, uptime %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n",
-		      t->mtu, t->offload ? "on" : "off", up / 3600, up / 60 % 60, up % 60);
-	strbuf_printf(o, "  %" PRIu64 " packets output, %" PRIu64 " bytes (%" PRIu64 " GSO frames split)\n",
-		      t->c.tx_packets, t->c.tx_bytes, t->c.tx_gso_frames);
+	strbuf_printf(o,
+	              "  MTU %u, offloads %s, uptime %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n",
+	              t->mtu, t->offload ? "on" : "off", up / 3600, up / 60 % 60, up % 60);
+	strbuf_printf(
+	    o, "  %" PRIu64 " packets output, %" PRIu64 " bytes (%" PRIu64 " GSO frames split)\n",
+	    t->c.tx_packets, t->c.tx_bytes, t->c.tx_gso_frames);
 	strbuf_printf(o, "  %" PRIu64 " packets input, %" PRIu64 " bytes\n", t->c.rx_packets,
-		      t->c.rx_bytes);
+	              t->c.rx_bytes);
 	strbuf_puts(o, "  Drops:");
 	for (int d = 0; d < MGRED_DROP__COUNT; d++)
 		if (!mgred_drop_is_underlay(d))
 			strbuf_printf(o, " %s %" PRIu64, mgred_drop_names[d], t->c.drops[d]);
 	strbuf_printf(o, "\n  Underlay %s (shared by %d tunnel%s), drops before demux:",
-		      ipaddr_format(&t->ul->local, a), t->ul->refs, t->ul->refs == 1 ? "" : "s");
+	              ipaddr_format(&t->ul->local, a), t->ul->refs, t->ul->refs == 1 ? "" : "s");
 	for (int d = 0; d < MGRED_DROP__COUNT; d++)
 		if (mgred_drop_is_underlay(d))
 			strbuf_printf(o, " %s %" PRIu64, mgred_drop_names[d], t->ul->drops[d]);
 	strbuf_printf(o, "\n  Peers: %u\n", t->peers.count);
 	if (t->peers.count)
 		strbuf_printf(o, "    %-40s %12s %14s %12s %14s\n", "NBMA address", "Pkts out",
-			      "Bytes out", "Pkts in", "Bytes in");
+		              "Bytes out", "Pkts in", "Bytes in");
 	for (unsigned b = 0; b < MGRED_PEER_BUCKETS; b++)
 		for (const struct mgred_peer *p = t->peers.buckets[b]; p; p = p->next)
 			strbuf_printf(o,
-				      "    %-40s %12" PRIu64 " %14" PRIu64 " %12" PRIu64
-				      " %14" PRIu64 "\n",
-				      ipaddr_format(&p->nbma, a), p->tx_packets, p->tx_bytes,
-				      p->rx_packets, p->rx_bytes);
+			              "    %-40s %12" PRIu64 " %14" PRIu64 " %12" PRIu64
+			              " %14" PRIu64 "\n",
+			              ipaddr_format(&p->nbma, a), p->tx_packets, p->tx_bytes,
+			              p->rx_packets, p->rx_bytes);
 }
 
 static int mgred_ctl_show_tunnels(struct mgred *d, char **w, int n, struct strbuf *o)
@@ -232,32 +235,16 @@ static int mgred_ctl_debug(bool on, char **w, int n, struct strbuf *o)
 	return 0;
 }
 
-static void mgred_ctl_show_debugging(struct strbuf *o)
-{
-	strbuf_printf(o, "log level %s\n", log_level_name(log_get_level()));
-	for (int c = 0; c < LOG_CAT__COUNT; c++)
-		if (log_category_enabled(c))
-			strbuf_printf(o, "debug %s\n", log_cat_name(c));
-}
-
 int mgred_ctl_handle(void *ctx, const char *line, struct strbuf *o)
 {
 	struct mgred *d = ctx;
-	char copy[512], *w[MGRED_MAX_WORDS], *save = NULL, *tok;
-	int n = 0, lvl;
+	char copy[CTL_CMD_MAX_LINE], *w[MGRED_MAX_WORDS];
+	int n = ctl_cmd_split(line, copy, w, MGRED_MAX_WORDS, o), rc;
 
-	if (strlen(line) >= sizeof(copy)) {
-		strbuf_puts(o, "% command too long\n");
+	if (n < 0)
 		return -1;
-	}
-	strcpy(copy, line);
-	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-		if (n == MGRED_MAX_WORDS) {
-			strbuf_puts(o, "% too many words\n");
-			return -1;
-		}
-		w[n++] = tok;
-	}
+	if (ctl_cmd_common(w, n, o, &rc))
+		return rc;
 	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "version")) {
 		strbuf_puts(o, "mgred " MGRED_VERSION " (dmvpn userspace mGRE data plane)\n");
 		return 0;
@@ -265,24 +252,12 @@ int mgred_ctl_handle(void *ctx, const char *line, struct strbuf *o)
 	if (n >= 3 && !strcmp(w[0], "show") && !strncmp(w[1], "interface", 9) &&
 	    !strcmp(w[2], "tunnel"))
 		return mgred_ctl_show_tunnels(d, w + 3, n - 3, o);
-	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "debugging")) {
-		mgred_ctl_show_debugging(o);
-		return 0;
-	}
 	if (n >= 2 && !strcmp(w[0], "clear") && !strcmp(w[1], "counters"))
 		return mgred_ctl_clear(d, w + 2, n - 2, o);
 	if (n >= 1 && !strcmp(w[0], "debug"))
 		return mgred_ctl_debug(true, w + 1, n - 1, o);
 	if (n >= 2 && !strcmp(w[0], "no") && !strcmp(w[1], "debug"))
 		return mgred_ctl_debug(false, w + 2, n - 2, o);
-	if (n == 3 && !strcmp(w[0], "log") && !strcmp(w[1], "level")) {
-		if ((lvl = log_level_from_name(w[2])) < 0) {
-			strbuf_puts(o, "usage: log level error|warning|notice|info|debug\n");
-			return -1;
-		}
-		log_set_level(lvl);
-		return 0;
-	}
 	strbuf_printf(o, "%% unknown command: %s\n", line);
 	return -1;
 }

@@ -65,6 +65,11 @@ iked_conf 1 secret-psk aes256gcm16-prfsha384-x25519 aes128-sha256-ecp256
 iked_conf 2 secret-psk aes128-sha256-ecp256 aes256gcm16-prfsha384-x25519
 iked_up 1
 iked_up 2
+# The commands every daemon shares (lib/ctl_cmd.c).
+"$CTL" -s "$(isock 1)" log level info >/dev/null || fail "log level refused"
+"$CTL" -s "$(isock 1)" show debugging | grep -qx "log level info" || fail "show debugging: $("$CTL" -s "$(isock 1)" show debugging)"
+"$CTL" -s "$(isock 1)" show debugging | grep -qx "debug ike" || fail "show debugging lacks debug ike"
+if "$CTL" -s "$(isock 1)" log level loud >/dev/null 2>&1; then fail "log level accepted a bad level"; fi
 # A subscriber, as nhrpd will be: it must hear the SA come up.
 "$CTL" -s "$(isock 1)" -e 30 >"$LAB_DIR/events-r1" &
 EVPID=$!

@@ -42,6 +42,10 @@ capture_start "$LAB_DIR/nhrp.pcap" "ip proto 47"
 nhrpd_start 1 "$LAB_DIR/r1.conf"
 for i in 2 3 4; do nhrpd_start "$i" "$LAB_DIR/r$i.conf"; done
 
+"$CTL" -s "$(nhrpd_sock 1)" show debugging | grep -qx "debug nhrp" || fail "nhrpd show debugging"
+"$CTL" -s "$(mgred_sock 1)" log level notice >/dev/null || fail "mgred log level refused"
+"$CTL" -s "$(mgred_sock 1)" show debugging | grep -qx "log level notice" || fail "mgred show debugging"
+
 step "all three spokes register"
 nexpect 1 10 '[.interfaces[0].entries[] | select(.type == "dynamic")] | length == 3' show ip nhrp
 [ "$(nhrp_dynamic 1)" = "$(printf '10.0.0.2 192.0.2.2\n10.0.0.3 192.0.2.3\n10.0.0.4 192.0.2.4')" ] ||
