@@ -702,10 +702,10 @@ static void ike_rekey_timer_fn(struct timer *t, void *arg)
 	if (sa->state != IKE_SA_ESTABLISHED)
 		return;
 	/* The IKE SA first (it carries the child along), then the child. */
-	if (now - sa->established_ms >= (uint64_t)sa->profile->ike_lifetime * 900)
+	if (now - sa->established_ms >= sa->rekey_after_ms)
 		ike_rekey_ike_start(sa);
 	else if (sa->child.state == CHILD_SA_INSTALLED &&
-	         now - sa->child.established_ms >= (uint64_t)sa->profile->child_lifetime * 900)
+	         now - sa->child.established_ms >= sa->child.rekey_after_ms)
 		ike_rekey_child_start(sa);
 	timer_start_ms(&sa->rekey_timer, jitter_ms(10000, 20));
 }
@@ -732,6 +732,9 @@ void ike_sa_init_timers(struct ike_sa *sa)
 void ike_sa_arm_timers(struct ike_sa *sa)
 {
 	sa->last_rx_ms = iked_now_ms();
+	/* Rekey at 90% of the lifetime, jittered so that the SAs of many
+	 * spokes (and both ends of one) do not all rekey at once. */
+	sa->rekey_after_ms = jitter_ms(sa->profile->ike_lifetime * 900u, 5);
 	timer_start_ms(&sa->rekey_timer, jitter_ms(10000, 20));
 	if (sa->profile->dpd)
 		timer_start_ms(&sa->dpd_timer, (uint64_t)sa->profile->dpd * 1000);

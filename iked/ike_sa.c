@@ -177,6 +177,8 @@ void ike_child_event(struct ike_sa *sa, bool up)
 {
 	char ev[160];
 
+	if (up)
+		sa->child.rekey_after_ms = jitter_ms(sa->profile->child_lifetime * 900u, 5);
 	ike_child_dataplane(sa, up);
 	if (up)
 		snprintf(ev, sizeof(ev), "child-up id=%u spi-in=%08x spi-out=%08x mode=%s", sa->id,

@@ -132,6 +132,7 @@ struct child_sa {
 	bool we_initiated;          /* of the exchange that made it: "i" above is us */
 	uint16_t failure;           /* notify that refused it */
 	uint64_t established_ms;
+	uint32_t rekey_after_ms; /* its lifetime's 90%, jittered +-5% */
 };
 
 struct iked;
@@ -199,7 +200,8 @@ struct ike_sa {
 	struct timer dpd_timer;   /* liveness check when idle */
 	uint64_t last_rx_ms;      /* last authenticated message from the peer */
 	uint64_t created_ms, established_ms;
-	char error[96]; /* why it failed, for show */
+	uint32_t rekey_after_ms; /* the IKE lifetime's 90%, jittered +-5% */
+	char error[96];          /* why it failed, for show */
 };
 
 struct iked_stats {
