@@ -26,6 +26,7 @@ struct ctl_conn {
 	struct strbuf outq; /* encoded frames not yet written */
 	size_t out_off;
 	bool subscribed; /* sent "subscribe": gets EVENT frames */
+	uid_t uid;       /* the client's, from SO_PEERCRED */
 	struct ctl_conn *next;
 };
 
@@ -105,6 +106,14 @@ static void ctl_conn_reply(struct ctl_conn *c, enum ctl_frame_type type, const s
 	strbuf_add(&c->outq, body ? strbuf_str(body) : too_long, len);
 }
 
+/* The uid of the client whose request is being handled. */
+static uid_t ctl_current_uid = (uid_t)-1;
+
+uid_t ctl_request_uid(void)
+{
+	return ctl_current_uid;
+}
+
 /* Returns -1 when the connection must be closed. */
 static int ctl_conn_process(struct ctl_conn *c)
 {
@@ -132,7 +141,9 @@ static int ctl_conn_process(struct ctl_conn *c)
 			strbuf_puts(&out, "subscribed\n");
 			rc = 0;
 		} else {
+			ctl_current_uid = c->uid;
 			rc = c->srv->fn(c->srv->ctx, line, &out);
+			ctl_current_uid = (uid_t)-1;
 		}
 		ctl_conn_reply(c, rc == 0 ? CTL_FRAME_OK : CTL_FRAME_ERR, &out);
 		strbuf_free(&out);
@@ -205,6 +216,14 @@ static void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	c->srv = srv;
 	c->fd = fd;
+	{
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+
+		/* Unknown credentials count as nobody's: no root-only answers. */
+		c->uid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 ? cred.uid
+		                                                                   : (uid_t)-1;
+	}
 	strbuf_init(&c->outq);
 	ev_io_init(&c->rio, ctl_conn_read_cb, fd, EV_READ);
 	ev_io_init(&c->wio, ctl_conn_write_cb, fd, EV_WRITE);

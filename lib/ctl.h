@@ -28,6 +28,8 @@ typedef int (*ctl_handler_fn)(void *ctx, const char *line, struct strbuf *out);
 struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path, const char *group,
 				   ctl_handler_fn fn, void *ctx);
 void ctl_server_close(struct ctl_server *srv);
+/* Inside a handler: the uid of the client (SO_PEERCRED), (uid_t)-1 if unknown. */
+uid_t ctl_request_uid(void);
 /* Send an EVENT frame to every client that sent "subscribe". */
 void ctl_server_event(struct ctl_server *srv, const char *text);
 

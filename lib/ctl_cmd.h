@@ -1,7 +1,7 @@
 /*
- * What every daemon's control command handler shares: splitting a command
- * line into words, and the commands all daemons answer alike
- * (`show debugging`, `log level LEVEL`).
+ * What every daemon's control commands share: the handlers of the
+ * commands all daemons answer alike (lib/grammar.def: show version, show
+ * debugging, debug control, log level, show running-config's JSON form).
  */
 #ifndef DMVPN_CTL_CMD_H
 #define DMVPN_CTL_CMD_H
@@ -9,21 +9,32 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/cmd_conf.h"
 #include "lib/strbuf.h"
 
-#define CTL_CMD_MAX_LINE 512
+#define DMVPN_VERSION "0.2"
 
-/*
- * Split line into at most max words, kept in buf (CTL_CMD_MAX_LINE bytes).
- * The number of words, or -1 with the reason in o (too long, too many).
- */
+/* Old word splitter and common commands (until every daemon dispatches
+ * through the grammar). */
+#define CTL_CMD_MAX_LINE 512
 int ctl_cmd_split(const char *line, char buf[CTL_CMD_MAX_LINE], char **w, int max,
                   struct strbuf *o);
-
-/*
- * `show debugging` and `log level LEVEL`: true when w is one of them,
- * with the handler's result (0 or -1) in *rc.
- */
 bool ctl_cmd_common(char **w, int n, struct strbuf *o, int *rc);
+
+/* show version [json]: "nhrpd 0.2" or {"daemon":"nhrpd","version":"0.2"}. */
+int ctl_cmd_show_version(struct cmd_exec *x, const struct cmd_args *a, const char *daemon);
+/* show debugging [json]: the log level and the debug categories on. */
+int ctl_cmd_show_debugging(struct cmd_exec *x, const struct cmd_args *a);
+/* log level LEVEL */
+int ctl_cmd_log_level(struct cmd_exec *x, const struct cmd_args *a);
+/* [no] debug control: the control socket category */
+int ctl_cmd_debug_control(struct cmd_exec *x, const struct cmd_args *a);
+/*
+ * show running-config [json] / show running-config secrets: text is the
+ * daemon's part of the configuration; json gives {"lines":[...]}.
+ * The secrets form is refused unless the client is root (uid 0).
+ */
+int ctl_cmd_running_config_reply(struct cmd_exec *x, const struct cmd_args *a, const char *text);
+bool ctl_cmd_secrets_allowed(struct cmd_exec *x);
 
 #endif
