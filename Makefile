@@ -40,6 +40,7 @@ NHRPD_SRC := $(wildcard nhrpd/*.c)
 ROUTING_SRC := $(wildcard routing/*.c)
 IKED_SRC := $(wildcard iked/*.c)
 CTL_SRC := shell/dmvpnctl.c
+SH_SRC := $(filter-out $(CTL_SRC),$(wildcard shell/*.c))
 CODEC_SRC := lib/buf.c lib/csum.c lib/addr.c gre/gre_codec.c gre/mgre_lladdr.c lib/ctl_frame.c nhrpd/nhrp_packet.c \
 	nhrpd/nhrp_packet_encode.c routing/zapi_msg.c iked/ikev2_msg.c iked/ikev2_msg_decode.c \
 	iked/ikev2_msg_sa.c iked/ikev2_msg_build.c
@@ -51,8 +52,10 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 # collides with a binary of the same name.
 obj = $(patsubst %.c,build/$(1)/obj/%.o,$(2))
 
-BIN_release := build/release/mgred build/release/nhrpd build/release/iked build/release/dmvpnctl
-BIN_asan := build/asan/mgred build/asan/nhrpd build/asan/iked build/asan/dmvpnctl build/asan/dp_probe build/asan/nhrp_pcap
+BIN_release := build/release/mgred build/release/nhrpd build/release/iked build/release/dmvpnctl \
+	build/release/dmvpnsh
+BIN_asan := build/asan/mgred build/asan/nhrpd build/asan/iked build/asan/dmvpnctl build/asan/dmvpnsh \
+	build/asan/dp_probe build/asan/nhrp_pcap
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/tests/fuzz/%,$(FUZZ_SRC))
 
@@ -94,6 +97,9 @@ build/$(1)/iked: $(call obj,$(1),$(IKED_SRC) $(GRE_SRC) $(LIB_SRC))
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 build/$(1)/dmvpnctl: $(call obj,$(1),$(CTL_SRC) $(LIB_SRC))
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+build/$(1)/dmvpnsh: $(call obj,$(1),$(SH_SRC) $(LIB_SRC))
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 build/$(1)/dp_probe: $(call obj,$(1),tests/tools/dp_probe.c $(GRE_SRC) $(LIB_SRC))
@@ -198,11 +204,13 @@ install: all
 	install -m 0755 build/release/nhrpd $(DESTDIR)$(SBINDIR)/nhrpd
 	install -m 0755 build/release/iked $(DESTDIR)$(SBINDIR)/iked
 	install -m 0755 build/release/dmvpnctl $(DESTDIR)$(BINDIR)/dmvpnctl
+	install -m 0755 build/release/dmvpnsh $(DESTDIR)$(BINDIR)/dmvpnsh
 	install -m 0644 configs/hub.conf $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example
 	install -m 0644 configs/spoke.conf $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/mgred $(DESTDIR)$(SBINDIR)/nhrpd $(DESTDIR)$(SBINDIR)/iked $(DESTDIR)$(BINDIR)/dmvpnctl
+	rm -f $(DESTDIR)$(SBINDIR)/mgred $(DESTDIR)$(SBINDIR)/nhrpd $(DESTDIR)$(SBINDIR)/iked $(DESTDIR)$(BINDIR)/dmvpnctl \
+		$(DESTDIR)$(BINDIR)/dmvpnsh
 	rm -f $(DESTDIR)$(SYSCONFDIR)/dmvpn/hub.conf.example $(DESTDIR)$(SYSCONFDIR)/dmvpn/spoke.conf.example
 
 format:
