@@ -7,7 +7,7 @@
 set -eu
 build="gcc make pkg-config libev-dev libssl-dev libnl-3-dev libnl-route-3-dev libnl-xfrm-3-dev"
 run="iproute2 iputils-ping jq procps python3"
-test="$build $run libcmocka-dev clang libclang-rt-14-dev tshark iperf3 tcpdump nftables frr strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins"
+test="$build $run libcmocka-dev clang libclang-rt-14-dev tshark iperf3 tcpdump tmux nftables frr strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins"
 case "${1:-test}" in
 build) want="$build" ;;
 demo) want="$build $run tshark" ;;

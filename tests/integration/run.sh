@@ -8,7 +8,7 @@ passed=0
 failed=0
 failed_names=()
 leftovers() {
-	{ ip netns list 2>/dev/null | grep -E '^dmi' || true; pgrep -f 'build/(asan|release)/(mgred|nhrpd)|frr/(zebra|bgpd) .*/tmp/dmi' || true; }
+	{ ip netns list 2>/dev/null | grep -E '^dmi' || true; pgrep -f 'build/(asan|release)/(mgred|nhrpd|iked|dmvpnsh)|frr/(zebra|bgpd) .*/tmp/dmi' || true; }
 }
 for t in tests/integration/test_*.sh; do
 	[ -n "${ONLY:-}" ] && [[ "$t" != *"$ONLY"* ]] && continue
