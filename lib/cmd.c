@@ -60,6 +60,11 @@ int cmd_split(const char *line, char *buf, size_t bufsz, char **words, int max, 
 	}
 	memcpy(buf, line, len);
 	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)buf[i] < 0x20 && buf[i] != '\t') || buf[i] == 0x7f) {
+			strbuf_puts(err, "% control character in the line\n");
+			return -1;
+		}
 	for (p = buf; *p;) {
 		while (*p == ' ' || *p == '\t')
 			*p++ = '\0';

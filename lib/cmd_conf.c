@@ -26,6 +26,11 @@ static int cmd_conf_dispatch(const struct cmd_binding *b, struct cmd_exec *x,
 {
 	if (!(a->def->owners & b->owner))
 		return 1;
+	if (!b->handlers[a->def->id]) {
+		/* cmd_binding_check reports this at start; never crash on it */
+		strbuf_printf(x->out, "%s: '%s' is not implemented", b->daemon, a->def->pattern);
+		return -1;
+	}
 	return b->handlers[a->def->id](x, a);
 }
 
