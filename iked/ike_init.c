@@ -249,7 +249,7 @@ static const struct iked_profile *ike_profile_for(struct iked *d, const struct i
 	const struct iked_profile *any = NULL;
 
 	for (unsigned i = 0; i < d->conf->nprofiles; i++) {
-		const struct iked_profile *p = &d->conf->profiles[i];
+		const struct iked_profile *p = d->conf->profiles[i];
 
 		if (ipaddr_equal(&p->remote_addr, remote))
 			return p;

@@ -49,6 +49,35 @@ static uint16_t ike_prf_for_integ(uint16_t integ)
 	}
 }
 
+/* The first (canonical) name of a transform: x25519, not curve25519. */
+static const char *ike_token_name(int kind, uint16_t id, uint16_t bits)
+{
+	for (size_t i = 0; i < sizeof(ike_tokens) / sizeof(ike_tokens[0]); i++)
+		if (ike_tokens[i].kind == kind && ike_tokens[i].id == id &&
+		    ike_tokens[i].bits == bits)
+			return ike_tokens[i].name;
+	return "?";
+}
+
+/*
+ * One spelling per proposal, whatever was typed: encr, integ, prf (named
+ * for an AEAD, and when it is not the integrity algorithm's hash), dh.
+ * Running-config prints it, and "no proposal X" finds X in any spelling.
+ */
+static void ike_proposal_canon(struct iked_proposal *p, bool esp)
+{
+	size_t n = sizeof(p->text), o;
+
+	o = (size_t)snprintf(p->text, n, "%s", ike_token_name(0, p->alg.encr, p->alg.encr_bits));
+	if (p->alg.integ && o < n)
+		o +=
+		    (size_t)snprintf(p->text + o, n - o, "-%s", ike_token_name(1, p->alg.integ, 0));
+	if (!esp && (!p->alg.integ || p->alg.prf != ike_prf_for_integ(p->alg.integ)) && o < n)
+		o += (size_t)snprintf(p->text + o, n - o, "-%s", ike_token_name(2, p->alg.prf, 0));
+	if (!esp && o < n)
+		snprintf(p->text + o, n - o, "-%s", ike_token_name(3, p->dh, 0));
+}
+
 int iked_proposal_parse(const char *s, bool esp, struct iked_proposal *p)
 {
 	char buf[64], *save = NULL, *tok;
@@ -58,7 +87,6 @@ int iked_proposal_parse(const char *s, bool esp, struct iked_proposal *p)
 		return -1;
 	memset(p, 0, sizeof(*p));
 	strcpy(buf, s);
-	strcpy(p->text, s);
 	for (tok = strtok_r(buf, "-", &save); tok; tok = strtok_r(NULL, "-", &save)) {
 		const struct ike_token *t = NULL;
 
@@ -88,15 +116,18 @@ int iked_proposal_parse(const char *s, bool esp, struct iked_proposal *p)
 		return -1;
 	if (esp) {
 		/* No PRF and (without PFS in CREATE_CHILD_SA) no DH for ESP. */
-		if (have[2] || have[3])
+		if (have[2] || have[3] || !ikev2_alg_esp_valid(&p->alg))
 			return -1;
-		return ikev2_alg_esp_valid(&p->alg) ? 0 : -1;
+	} else {
+		if (!have[3])
+			return -1;
+		if (!have[2])
+			p->alg.prf = ike_prf_for_integ(p->alg.integ);
+		if (!ikev2_alg_ike_valid(&p->alg))
+			return -1;
 	}
-	if (!have[3])
-		return -1;
-	if (!have[2])
-		p->alg.prf = ike_prf_for_integ(p->alg.integ);
-	return ikev2_alg_ike_valid(&p->alg) ? 0 : -1;
+	ike_proposal_canon(p, esp);
+	return 0;
 }
 
 static void ike_proposal_to_payload(const struct iked_proposal *ip, bool esp,

@@ -89,7 +89,7 @@ struct ike_sa *ike_sa_new(struct iked *d, const struct iked_profile *p, bool ini
 		return NULL;
 	sa->d = d;
 	sa->id = ++d->next_sa_id;
-	sa->profile = p;
+	sa->profile = iked_profile_ref(p); /* this version, whatever the config becomes */
 	sa->initiator = initiator;
 	sa->local = *local;
 	sa->remote = *remote;
@@ -134,6 +134,7 @@ void ike_sa_free(struct ike_sa *sa)
 	free(sa->out_req);
 	free(sa->last_resp);
 	ike_frags_free(sa);
+	iked_profile_unref(sa->profile);
 	free(sa);
 }
 

@@ -2,7 +2,13 @@
  * iked: IKEv2 (RFC 7296) with pre-shared keys, for protecting GRE between
  * NBMA addresses.
  *
- *   iked_conf.c     `crypto ikev2 profile` blocks
+ *   iked_profile.c  a profile: counted, copied on change, its PSK file
+ *   iked_conf.c     the configuration: load (lib/cmd_conf.h), copy, checks
+ *   iked_cmd_conf.c handlers of iked's configuration lines (grammar.def)
+ *   iked_cmd_exec.c handlers of iked's operational commands, the binding
+ *   iked_running_config.c  show running-config
+ *   iked_reconfigure.c     live changes and SIGHUP: candidate, then swap
+ *   iked_show.c     show crypto ikev2 sa / show crypto ipsec sa
  *   ike_proposal.c  proposal strings, SA payloads, selection by preference
  *   ike_net.c       the UDP/500 socket
  *   ike_sa.c        IKE SA table, message IDs, retransmission, SK payloads
@@ -10,7 +16,7 @@
  *   ike_auth.c      IKE_AUTH and the first CHILD_SA (both roles)
  *   ike_info.c      INFORMATIONAL: delete, liveness
  *   iked_keylog.c   test-only key log in tshark's format
- *   iked_ctl.c      control socket
+ *   iked_ctl.c      control socket requests: live lines, commands
  *
  * What exists today: IKE_SA_INIT and IKE_AUTH (PSK) as initiator and
  * responder with the first CHILD_SA (transport mode, GRE selectors),
@@ -35,7 +41,6 @@
 #include "lib/loop.h"
 #include "lib/strbuf.h"
 
-#define IKED_VERSION              "0.1"
 #define IKED_MAX_PROFILES         16
 #define IKED_MAX_PROPOSALS        8
 #define IKED_PSK_MAX              129
@@ -65,14 +70,35 @@ struct iked_identity {
 /* One proposal: IKE (encr, integ, prf, dh) or ESP (encr, integ). */
 struct iked_proposal {
 	struct ikev2_alg alg;
-	uint16_t dh; /* IKE only */
-	char text[64];
+	uint16_t dh;   /* IKE only */
+	char text[64]; /* canonical: what running-config prints */
 };
+/* Parse "aes256gcm16-prfsha384-x25519" (tokens in any order); text gets
+ * the canonical form (encr, integ, prf when not implied, dh). */
 int iked_proposal_parse(const char *s, bool esp, struct iked_proposal *p);
 
+/* Defaults: what strongSwan and our examples use. */
+#define IKED_IKE_DEFAULT    "aes256gcm16-prfsha384-x25519"
+#define IKED_ESP_DEFAULT    "aes256gcm16"
+#define IKED_IKE_LIFETIME   14400
+#define IKED_CHILD_LIFETIME 3600
+#define IKED_PATH_MAX       256
+
+/*
+ * A profile is immutable once a configuration holding it is running:
+ * each is allocated alone and counted (iked_profile_ref/unref). The
+ * running configuration holds one reference, and so does every IKE SA
+ * made under it (ike_sa_new), so an SA keeps the version it was
+ * negotiated under, through its rekeys, until it ends or is cleared, even
+ * if the profile is changed or removed meanwhile. A change is made on a
+ * private copy in a candidate configuration (iked_conf_profile_edit), which
+ * becomes the running one only when accepted: new SAs use it.
+ */
 struct iked_profile {
+	unsigned refs;
 	char name[32];
-	int line;
+	int line; /* of its header in the file (0: made live) */
+	char psk_path[IKED_PATH_MAX];
 	uint8_t psk[IKED_PSK_MAX];
 	size_t psk_len;
 	unsigned n_ike, n_esp;
@@ -82,23 +108,82 @@ struct iked_profile {
 	struct ipaddr remote_addr; /* unset: any peer */
 	uint32_t ike_lifetime, child_lifetime, dpd;
 	bool tunnel_mode;
+	/* Which were configured (running-config prints only those); the
+	 * others hold their defaults. */
+	struct {
+		bool ike, esp, local_id, remote_id, remote_addr, ike_lifetime, child_lifetime, dpd,
+		    mode;
+	} set;
 };
+
+/* A new profile with every default, one reference; NULL without memory. */
+struct iked_profile *iked_profile_new(const char *name);
+/* The same content, alone (one reference). */
+struct iked_profile *iked_profile_clone(const struct iked_profile *p);
+/* The count is bookkeeping, not content: a shared profile is never
+ * changed, so taking a reference to a const one is fine. */
+const struct iked_profile *iked_profile_ref(const struct iked_profile *p);
+/* Drop a reference; the last one wipes the PSK and frees. NULL is fine. */
+void iked_profile_unref(const struct iked_profile *p);
+/* Read the PSK file at path into p (mode checks: never readable by group
+ * or others). 0, or -1 with the reason in why; p unchanged then. */
+int iked_profile_read_psk(struct iked_profile *p, const char *path, struct strbuf *why);
+/* The profile is complete (it has a key). */
+bool iked_profile_usable(const struct iked_profile *p);
 
 #define IKED_COOKIE_DEFAULT 64
 
 struct iked_conf {
 	unsigned nprofiles;
-	struct iked_profile profiles[IKED_MAX_PROFILES];
+	struct iked_profile *profiles[IKED_MAX_PROFILES]; /* one reference each */
 	/* crypto ikev2 cookie-challenge N: ask for a COOKIE (RFC 7296 2.6)
 	 * once N SAs are half-open; 0: always. */
 	uint32_t cookie_threshold;
 	bool cookie_set;
 };
 
+/* c: zeroed, or a loaded configuration (released first). On error c is
+ * left empty (nothing applied, no key left behind). */
 int iked_conf_load(const char *path, struct iked_conf *c, struct strbuf *errors);
 int iked_conf_load_mem(const char *name, const void *data, size_t len, struct iked_conf *c,
                        struct strbuf *errors);
+/* Release every profile (wiping keys no SA holds) and zero c. */
 void iked_conf_wipe(struct iked_conf *c);
+/* A heap copy sharing c's profiles (one more reference each); NULL. */
+struct iked_conf *iked_conf_dup(const struct iked_conf *c);
+void iked_conf_free(struct iked_conf *c);
+const struct iked_profile *iked_conf_profile(const struct iked_conf *c, const char *name);
+/* The profile named, private to c (copied first if shared), for a change;
+ * created with the defaults when create and absent. NULL with the reason
+ * in why (too many profiles, no memory, absent). */
+struct iked_profile *iked_conf_profile_edit(struct iked_conf *c, const char *name, bool create,
+                                            struct strbuf *why);
+int iked_conf_profile_remove(struct iked_conf *c, const char *name);
+/* The checks that span the whole configuration (after every line). */
+int iked_conf_check(struct iked_conf *c, struct strbuf *why);
+
+/* iked_cmd_conf.c, iked_cmd_exec.c: the handlers of every command iked
+ * owns in lib/grammar.def. */
+struct cmd_binding;
+const struct cmd_binding *iked_binding(void);
+void iked_cmd_conf_bind(struct cmd_binding *b);
+void iked_cmd_exec_bind(struct cmd_binding *b);
+
+/* iked_running_config.c: iked's part of the configuration, as config text
+ * in canonical order (reading it back gives the same configuration). The
+ * PSK is in its file: only the path is printed, in both forms. */
+void iked_running_config(const struct iked_conf *c, struct strbuf *out);
+
+/*
+ * iked_reconfigure.c: live changes. iked_conf_candidate applies one line
+ * (its block's header may be NULL or "") to a copy of running and runs
+ * the whole-config checks: the candidate, or NULL with the reason in out
+ * (running untouched). iked_conf_replace makes a candidate the running
+ * configuration (the old one's profiles are released: SAs keep theirs).
+ */
+struct iked_conf *iked_conf_candidate(const struct iked_conf *running, const char *header,
+                                      const char *line, struct strbuf *out);
+void iked_conf_replace(struct iked_conf *running, struct iked_conf *cand);
 
 /* ---------- SAs ---------- */
 
@@ -211,8 +296,9 @@ struct iked_stats {
 struct iked {
 	struct ev_loop *loop;
 	struct ctl_server *ctl;
-	const struct iked_conf *conf;
-	int fd4; /* UDP/500 */
+	struct iked_conf *conf; /* running: replaced whole by live changes */
+	const char *conf_path;  /* re-read on SIGHUP */
+	int fd4;                /* UDP/500 */
 	ev_io io4;
 	uint16_t port;
 	struct ike_sa *sas;
@@ -322,7 +408,18 @@ void ike_sa_delete(struct ike_sa *sa);
 void iked_keylog_ike(struct ike_sa *sa);
 void iked_keylog_child(struct ike_sa *sa);
 
+/* iked_show.c */
+int iked_show_ike(struct iked *d, bool json, bool detail, struct strbuf *o);
+int iked_show_ipsec(struct iked *d, bool json, struct strbuf *o);
+
 /* iked_ctl.c */
 int iked_ctl_handle(void *ctx, const char *line, struct strbuf *out);
+/* iked_reconfigure.c: a live line (configure, or configure-check when
+ * !apply: nothing changes); 0, or -1 with the ERR reply in out. */
+int iked_reconfigure_line(struct iked *d, bool apply, const char *header, const char *line,
+                          struct strbuf *out);
+/* SIGHUP: read the file again into a candidate and apply it; on an error,
+ * log it and keep the running configuration. */
+void iked_reload(void *arg);
 
 #endif

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "iked/iked.h"
+#include "lib/cmd_conf.h"
 #include "lib/ctl.h"
 
 static void iked_usage(FILE *f)
@@ -109,6 +110,12 @@ int main(int argc, char **argv)
 	}
 	log_init("iked", use_syslog);
 	strbuf_init(&errors);
+	/* A command of grammar.def without its handler is a bug of ours. */
+	if (cmd_binding_check(iked_binding(), &errors) < 0) {
+		fputs(strbuf_str(&errors), stderr);
+		strbuf_free(&errors);
+		return 1;
+	}
 	if (iked_conf_load(conf_path, &conf, &errors) < 0) {
 		fputs(strbuf_str(&errors), stderr);
 		strbuf_free(&errors);
@@ -123,6 +130,7 @@ int main(int argc, char **argv)
 	}
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.conf = &conf;
+	d.conf_path = conf_path;
 	d.fd4 = -1;
 	d.started_ms = iked_now_ms();
 	if (ikev2_random(d.cookie_secret, sizeof(d.cookie_secret)) < 0) {
@@ -154,7 +162,7 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	loop_signals_init(&sigs, d.loop, NULL, &d);
+	loop_signals_init(&sigs, d.loop, iked_reload, &d);
 	log_notice("running, %u profile%s, UDP port %u, control socket %s", conf.nprofiles,
 	           conf.nprofiles == 1 ? "" : "s", port, sock_path);
 	ev_run(d.loop, 0);

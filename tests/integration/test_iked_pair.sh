@@ -12,7 +12,11 @@
 #     SPIs and keys on both ends, consistent again;
 #   - a wrong PSK: AUTHENTICATION_FAILED, nothing established, counted;
 #   - router 2 restarts and initiates with INITIAL_CONTACT: router 1 drops
-#     the old SA and keeps only the new one.
+#     the old SA and keeps only the new one;
+#   - live configuration through the control socket: a proposal changed
+#     on both ends is what the next SA negotiates while the SA already up
+#     keeps its algorithms; a removed profile leaves its SA running;
+#     SIGHUP reads the file again.
 set -eu
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/common.sh"
@@ -225,6 +229,42 @@ tshark -r "$LAB_DIR/cookie.pcap" -Y 'isakmp.exchangetype == 34' -T fields -e isa
 	-e isakmp.notify.msgtype -E occurrence=f 2>/dev/null >"$LAB_DIR/cookie.txt"
 grep -q "^1	16390$" "$LAB_DIR/cookie.txt" || fail "no COOKIE response on the wire: $(cat "$LAB_DIR/cookie.txt")"
 grep -q "^0	16390$" "$LAB_DIR/cookie.txt" || fail "the initiator did not return the cookie first: $(cat "$LAB_DIR/cookie.txt")"
+
+step "live: a proposal changed on both ends is what a new SA gets; the SA up keeps its own"
+# iked_cfg SITE LINE: a live line in the profile (configure, lib/cmd_conf.h).
+iked_cfg() { "$CTL" -s "$(isock "$1")" "$(printf 'configure\ncrypto ikev2 profile DMVPN\n%s' "$2")"; }
+runconf() { "$CTL" -s "$(isock "$1")" show running-config; }
+iexpect 1 '[.sas[] | select(.state == "established")] | length == 1 and .[0].encr == "AES_CBC_128" and .[0].dh == "ECP_256"'
+oldid=$(ijson 1 | jq '[.sas[] | select(.state == "established")][0].id')
+# configure-check says yes and changes nothing; a refused line changes nothing.
+"$CTL" -s "$(isock 1)" "$(printf 'configure-check\ncrypto ikev2 profile DMVPN\nproposal aes256gcm16-prfsha384-x25519')" >/dev/null ||
+	fail "configure-check refused a good proposal"
+before=$(runconf 1)
+if iked_cfg 1 "proposal des-sha1-modp1024" >/dev/null 2>&1; then fail "a bad proposal was accepted"; fi
+if iked_cfg 1 "authentication pre-shared-key file /nonexistent/psk" >/dev/null 2>&1; then fail "a missing PSK file was accepted"; fi
+[ "$(runconf 1)" = "$before" ] || fail "a check or a refused line changed the configuration: $(runconf 1)"
+iked_cfg 2 "proposal aes256gcm16-prfsha384-x25519" >/dev/null || fail "router 2 refused the new proposal"
+iked_cfg 1 "proposal aes256gcm16-prfsha384-x25519" >/dev/null || fail "router 1 refused the new proposal"
+iked_cfg 1 "no proposal aes128-sha256-ecp256" >/dev/null || fail "router 1 refused to drop its old proposal"
+runconf 1 | grep -qx " proposal aes256gcm16-prfsha384-x25519" || fail "running-config: $(runconf 1)"
+if runconf 1 | grep -q "proposal aes128-sha256-ecp256"; then fail "the old proposal is still configured: $(runconf 1)"; fi
+"$CTL" -s "$(isock 1)" initiate DMVPN 192.0.2.1 192.0.2.2 >/dev/null || fail "initiate refused after the change"
+iexpect 1 '[.sas[] | select(.state == "established" and .role == "initiator")] | length == 1 and .[0].encr == "AES_GCM_16_256" and .[0].dh == "CURVE_25519" and .[0].child.state == "installed"'
+# The SA negotiated before the change, while up, still has its algorithms.
+iexpect 1 "[.sas[] | select(.id == $oldid)] | all(.encr == \"AES_CBC_128\" and .dh == \"ECP_256\")"
+
+step "live: a profile removed leaves its SAs running; SIGHUP reads the file again"
+"$CTL" -s "$(isock 1)" "$(printf 'configure\n\nno crypto ikev2 profile DMVPN')" >/dev/null || fail "no crypto ikev2 profile refused"
+[ -z "$(runconf 1)" ] || fail "the profile is still configured: $(runconf 1)"
+if "$CTL" -s "$(isock 1)" initiate DMVPN 192.0.2.1 192.0.2.2 >/dev/null 2>&1; then fail "initiate under a removed profile"; fi
+iexpect 1 '[.sas[] | select(.state == "established" and .role == "initiator" and .profile == "DMVPN")] | length == 1'
+"$CTL" -s "$(isock 1)" rekey ike "$(ijson 1 | jq '[.sas[] | select(.state == "established" and .role == "initiator")][0].id')" >/dev/null ||
+	fail "the SA of a removed profile cannot be rekeyed"
+iexpect 1 '[.sas[] | select(.state == "established" and .rekeys == 1 and .encr == "AES_GCM_16_256")] | length == 1'
+kill -HUP "${IPID[1]}"
+lab_wait 5 eval 'runconf 1 | grep -qx " proposal aes128-sha256-ecp256"' || fail "SIGHUP did not read the file again: $(runconf 1)"
+iexpect 1 '[.sas[] | select(.state == "established" and .encr == "AES_GCM_16_256")] | length == 1'
+grep -q "profile DMVPN changed: new SAs use the new version" "$LAB_DIR/iked-r1.log" || fail "no log of the live change"
 
 iked_down 2
 iked_down 1

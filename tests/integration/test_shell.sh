@@ -185,7 +185,7 @@ keys 'dm' Tab Enter
 lab_wait 5 pane_has '^hub1# show dmvpn $' || fail "TAB did not complete dmvpn: $(pane)"
 lab_wait 5 pane_has '192\.0\.2\.2 +10\.0\.0\.2' || fail "show dmvpn printed no peer: $(pane)"
 keys 'sh ip nh traf' Enter
-lab_wait 5 pane_has 'Registration Request' || fail "abbreviation sh ip nh traf: $(pane)"
+lab_wait 5 pane_has '^  registration-request +[0-9]+' || fail "abbreviation sh ip nh traf: $(pane)"
 before=$(pane | grep -c '^hub1# sh ip nh traf' || true)
 keys Up
 lab_wait 5 pane_has '^hub1# sh ip nh traf$' || fail "history Up: $(pane)"
