@@ -111,6 +111,8 @@ struct cmd_walk {
 	/* best path that consumed every word (prefix) and that is complete */
 	bool prefix_found, full_found;
 	unsigned char prefix_score[CMD_MAX_WORDS], full_score[CMD_MAX_WORDS];
+	/* the best score of each word on any path that got that far */
+	unsigned char reach[CMD_MAX_WORDS];
 	const struct cmd_tok *prefix_tok[CMD_MAX_WORDS], *full_tok[CMD_MAX_WORDS];
 	/* completion */
 	const char *partial;
@@ -202,6 +204,8 @@ static void cmd_walk(struct cmd_walk *wk, int w, unsigned e, unsigned s)
 		for (int i = w; i < w2; i++) {
 			wk->score[i] = (unsigned char)sc;
 			wk->tok[i] = t;
+			if (sc > wk->reach[i])
+				wk->reach[i] = (unsigned char)sc;
 		}
 		if (s + 1 < el->nslots)
 			cmd_walk(wk, w2, e, s + 1);
@@ -222,34 +226,56 @@ struct cmd_cands {
 	struct cmd_walk wk[CMD__COUNT];
 };
 
-static void cmd_cands_filter(struct cmd_cands *c, int nwords, bool full)
+/*
+ * Word by word, keep the commands that scored best on that word (FRR's and
+ * Cisco's rule): "ip" kills `ipv6 ...` because `ip ...` takes it exactly,
+ * even if `ip ...` fails on a later word. The position where none is left
+ * is the word at fault (-1: some are left).
+ */
+static int cmd_cands_filter(struct cmd_cands *c, int nwords)
 {
 	for (int pos = 0; pos < nwords; pos++) {
 		unsigned char best = 0;
 		int keep = 0;
 
-		for (int i = 0; i < c->n; i++) {
-			const unsigned char *sc = full ? c->wk[i].full_score : c->wk[i].prefix_score;
-
-			if (sc[pos] > best)
-				best = sc[pos];
+		for (int i = 0; i < c->n; i++)
+			if (c->wk[i].reach[pos] > best)
+				best = c->wk[i].reach[pos];
+		if (best == 0) {
+			c->n = 0;
+			return pos;
 		}
 		for (int i = 0; i < c->n; i++) {
-			const unsigned char *sc = full ? c->wk[i].full_score : c->wk[i].prefix_score;
-
-			if (sc[pos] == best) {
-				c->id[keep] = c->id[i];
-				if (keep != i)
-					c->wk[keep] = c->wk[i];
-				keep++;
-			}
+			if (c->wk[i].reach[pos] != best)
+				continue;
+			c->id[keep] = c->id[i];
+			if (keep != i)
+				c->wk[keep] = c->wk[i];
+			keep++;
 		}
 		c->n = keep;
 	}
+	return -1;
+}
+
+/* Only those that matched every word (full: and ended there). */
+static void cmd_cands_keep_found(struct cmd_cands *c, bool full)
+{
+	int keep = 0;
+
+	for (int i = 0; i < c->n; i++) {
+		if (!(full ? c->wk[i].full_found : c->wk[i].prefix_found))
+			continue;
+		c->id[keep] = c->id[i];
+		if (keep != i)
+			c->wk[keep] = c->wk[i];
+		keep++;
+	}
+	c->n = keep;
 }
 
 static struct cmd_cands *cmd_cands_collect(enum cmd_node node, unsigned owner_mask, char **words,
-                                           int nwords, bool full, int *furthest)
+                                           int nwords)
 {
 	struct cmd_cands *c = calloc(1, sizeof(*c));
 
@@ -267,10 +293,7 @@ static struct cmd_cands *cmd_cands_collect(enum cmd_node node, unsigned owner_ma
 		wk->words = words;
 		wk->n = nwords;
 		cmd_walk(wk, 0, 0, 0);
-		if (furthest && wk->furthest > *furthest)
-			*furthest = wk->furthest;
-		if (full ? wk->full_found : wk->prefix_found)
-			c->id[c->n++] = i;
+		c->id[c->n++] = i;
 	}
 	return c;
 }
@@ -300,7 +323,7 @@ int cmd_resolve(enum cmd_node node, unsigned owner_mask, char **words, int nword
                 struct cmd_args *a, struct strbuf *err, int *bad_word)
 {
 	struct cmd_cands *c;
-	int furthest = 0, rc = -1;
+	int bad = -1, rc = -1;
 	size_t off = 0;
 
 	a->def = NULL;
@@ -308,34 +331,38 @@ int cmd_resolve(enum cmd_node node, unsigned owner_mask, char **words, int nword
 		strbuf_puts(err, nwords <= 0 ? "% empty command\n" : "% too many words\n");
 		return -1;
 	}
-	c = cmd_cands_collect(node, owner_mask, words, nwords, true, &furthest);
+	c = cmd_cands_collect(node, owner_mask, words, nwords);
 	if (!c) {
 		strbuf_puts(err, "% out of memory\n");
 		return -1;
 	}
-	if (c->n == 0) {
-		if (furthest >= nwords) {
-			free(c);
-			c = cmd_cands_collect(node, owner_mask, words, nwords, false, NULL);
-			if (!c) {
-				strbuf_puts(err, "% out of memory\n");
-				return -1;
-			}
-			cmd_cands_filter(c, nwords, false);
-			if (!cmd_cands_ambiguous(c, nwords, false, words, err, bad_word))
-				strbuf_puts(err, "% Incomplete command\n");
-		} else if (furthest == 0) {
-			strbuf_printf(err, "%% Unknown command: %s\n", words[0]);
-		} else {
-			strbuf_printf(err, "%% Invalid input at '%s'\n", words[furthest]);
-		}
-		if (bad_word)
-			*bad_word = furthest;
-		goto out;
+	bad = cmd_cands_filter(c, nwords);
+	if (bad == 0) {
+		strbuf_printf(err, "%% Unknown command: %s\n", words[0]);
+		goto fail;
 	}
-	cmd_cands_filter(c, nwords, true);
-	if (cmd_cands_ambiguous(c, nwords, true, words, err, bad_word))
-		goto out;
+	if (bad > 0) {
+		strbuf_printf(err, "%% Invalid input at '%s'\n", words[bad]);
+		goto fail;
+	}
+	cmd_cands_keep_found(c, true);
+	if (c->n == 0) {
+		/* Every word fits, the line stops short (or stands for two). */
+		bad = nwords;
+		free(c);
+		c = cmd_cands_collect(node, owner_mask, words, nwords);
+		if (!c) {
+			strbuf_puts(err, "% out of memory\n");
+			return -1;
+		}
+		cmd_cands_filter(c, nwords);
+		cmd_cands_keep_found(c, false);
+		if (!cmd_cands_ambiguous(c, nwords, false, words, err, &bad))
+			strbuf_puts(err, "% Incomplete command\n");
+		goto fail;
+	}
+	if (cmd_cands_ambiguous(c, nwords, true, words, err, &bad))
+		goto fail;
 	a->def = &cmd_grammar[c->id[0]];
 	a->argc = nwords;
 	for (int i = 0; i < nwords; i++) {
@@ -353,6 +380,10 @@ int cmd_resolve(enum cmd_node node, unsigned owner_mask, char **words, int nword
 		off += n;
 	}
 	rc = 0;
+	goto out;
+fail:
+	if (bad_word)
+		*bad_word = bad;
 out:
 	free(c);
 	return rc;
@@ -388,10 +419,11 @@ int cmd_complete(enum cmd_node node, unsigned owner_mask, char **words, int nwor
 
 	if (nwords < 0 || nwords >= CMD_MAX_WORDS || max <= 0)
 		return 0;
-	c = cmd_cands_collect(node, owner_mask, words, nwords, false, NULL);
+	c = cmd_cands_collect(node, owner_mask, words, nwords);
 	if (!c)
 		return 0;
-	cmd_cands_filter(c, nwords, false);
+	cmd_cands_filter(c, nwords);
+	cmd_cands_keep_found(c, false);
 	for (int i = 0; i < c->n; i++) {
 		struct cmd_walk *wk = &c->wk[i];
 

@@ -58,7 +58,6 @@ struct line_edit {
 	size_t scroll;                  /* first byte of line on screen */
 	size_t hist_pos;                /* hist_len: the line being edited */
 	char edited[LINE_EDIT_MAX + 1]; /* that line while history is shown */
-	bool after_cr;                  /* last key was \r: a \n next is its tail */
 	/* Input is read in blocks; output is gathered and written at le_flush(). */
 	char ibuf[4096];
 	size_t ibeg, iend;
@@ -324,11 +323,6 @@ static int le_edit(struct line_edit *le)
 		le_redraw(le);
 		if ((c = le_getc(le, -1)) == 0x1b)
 			c = le_escape(le);
-		if (c == '\n' && le->after_cr) {
-			le->after_cr = false; /* the tail of a pasted \r\n */
-			continue;
-		}
-		le->after_cr = c == '\r';
 		if (c == LE_CTRL('V') && (c = le_getc(le, -1)) == '?') {
 			le_insert(le, "?", 1); /* quoted: a '?' in the line, not help */
 			continue;
@@ -345,6 +339,9 @@ static int le_edit(struct line_edit *le)
 			return c == LE_KEY_EOF ? 0 : -1;
 		case '\r':
 		case '\n':
+			/* A pasted \r\n ends one line, not two. */
+			if (c == '\r' && le->ibeg < le->iend && le->ibuf[le->ibeg] == '\n')
+				le->ibeg++;
 			return le_finish(le, "", 1);
 		case LE_CTRL('C'):
 		case LE_CTRL('Z'):

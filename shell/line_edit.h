@@ -10,8 +10,9 @@
  * kills to the start, Ctrl-K to the end, Ctrl-W the word left; Ctrl-L
  * clears the screen and redraws; Ctrl-V then a key inserts that key
  * (a '?' in a description); TAB completes, '?' shows help; Enter (\r or
- * \n) ends the line; Ctrl-C abandons it; Ctrl-Z ends it as "end". A line holds up to LINE_EDIT_MAX
- * bytes; past that the editor beeps and drops the input.
+ * \n) ends the line, Ctrl-C abandons it, Ctrl-Z ends it as "end". A pasted
+ * \r\n ends one line. A line holds up to LINE_EDIT_MAX bytes; past that
+ * the editor beeps and drops the input.
  *
  * The line is shown on one screen row: a line longer than the terminal
  * scrolls horizontally inside that row instead of wrapping. The prompt

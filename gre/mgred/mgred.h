@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "lib/addr.h"
+#include "lib/cmd_conf.h"
 #include "lib/log.h"
 #include "lib/strbuf.h"
 
@@ -85,9 +86,27 @@ struct mgred_prefix {
 	unsigned plen;
 };
 
-/* What the config says about one tunnel; validated before anything is applied. */
-struct mgred_tunnel_conf {
+#define MGRED_MAX_IFACES 128 /* interface blocks kept, run or not */
+#define MGRED_DESC_MAX 240   /* description, as Cisco IOS allows */
+#define MGRED_DEFAULT_TTL 64
+
+enum mgred_dataplane {
+	MGRED_DP_UNSET, /* no `tunnel dataplane` line: userspace */
+	MGRED_DP_USERSPACE,
+	MGRED_DP_KERNEL,
+};
+
+/*
+ * One `interface` block of the config, whether mgred runs it or not (only
+ * userspace mGRE tunnels run here; the others are kept so that show
+ * running-config gives them back). Zero means "not set" wherever the
+ * grammar's range excludes zero (ttl, mtu).
+ */
+struct mgred_iface_conf {
 	char name[IFNAMSIZ];
+	char description[MGRED_DESC_MAX + 1];
+	bool multipoint;	     /* tunnel mode gre multipoint */
+	enum mgred_dataplane dataplane;
 	char source_dev[IFNAMSIZ];   /* tunnel source IFNAME, or "" */
 	struct ipaddr source_addr;   /* tunnel source ADDRESS, or unset */
 	bool has_key;
@@ -95,14 +114,14 @@ struct mgred_tunnel_conf {
 	unsigned ttl;		     /* 0: default 64 */
 	unsigned mtu;		     /* 0: underlay MTU minus overhead */
 	bool checksum;		     /* tunnel checksum: send RFC 2784 checksums */
-	struct mgred_prefix addrs[MGRED_MAX_ADDRS];
+	struct mgred_prefix addrs[MGRED_MAX_ADDRS]; /* at most one IPv4 (ip address) */
 	unsigned naddrs;
-	int line;		     /* where the interface block starts */
+	int line;		     /* where the interface block starts (0: typed live) */
 };
 
 struct mgred_conf {
-	struct mgred_tunnel_conf tunnels[MGRED_MAX_TUNNELS];
-	unsigned ntunnels;
+	struct mgred_iface_conf ifaces[MGRED_MAX_IFACES];
+	unsigned nifaces;
 };
 
 struct mgred;
@@ -141,12 +160,13 @@ struct mgred_txbatch {
 
 struct mgred_tunnel {
 	struct mgred *d;
-	struct mgred_tunnel_conf conf;
+	struct mgred_iface_conf conf; /* as applied (mgred_reconfigure.c) */
 	int tap_fd;
 	int ifindex;
 	uint8_t mac[6];	     /* our own lladdr: encodes the local NBMA address */
 	struct ipaddr local; /* resolved local NBMA address */
 	unsigned mtu;
+	unsigned ul_mtu;     /* of the underlay device at creation: the default mtu's base */
 	unsigned gre_len;    /* GRE header bytes on every packet we send */
 	bool offload;	     /* TAP hands us GSO super-frames */
 	struct mgred_underlay *ul;
@@ -161,6 +181,8 @@ struct mgred_tunnel {
 
 struct mgred {
 	struct ev_loop *loop;
+	struct mgred_conf *conf; /* the running configuration */
+	const char *conf_path;	 /* re-read on SIGHUP */
 	struct nlh *nl;
 	struct mgred_tunnel *tunnels[MGRED_MAX_TUNNELS];
 	unsigned ntunnels;
@@ -174,16 +196,46 @@ struct mgred {
 int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors);
 int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct mgred_conf *conf,
 			struct strbuf *errors);
+struct mgred_iface_conf *mgred_conf_find(struct mgred_conf *c, const char *name);
+bool mgred_iface_has_source(const struct mgred_iface_conf *ic);
+/* Does mgred run this block: an mGRE tunnel of the userspace data plane? */
+bool mgred_iface_is_tunnel(const struct mgred_iface_conf *ic);
+unsigned mgred_conf_ntunnels(const struct mgred_conf *c);
+/* Equal but for where they were read. */
+bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b);
+/*
+ * One live line (lib/cmd_conf.h's "configure" request) applied to a heap
+ * copy of running, followed by the whole-config checks: 0 with *cand set
+ * (the caller frees it), 1 when the line is not mgred's, -1 with the
+ * reason in why ("% ...\n"). running is never changed.
+ */
+int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
+			 struct mgred_conf **cand, struct strbuf *why);
+
+/* mgred_running_config.c: the config text mgred owns, in canonical order. */
+void mgred_running_config(const struct mgred_conf *c, struct strbuf *out);
+
+/* mgred_cmd_exec.c: every command of lib/grammar.def mgred owns. */
+extern const struct cmd_binding mgred_binding;
+
+/* mgred_reconfigure.c: make the running tunnels match new (old: what ran). */
+void mgred_reconfigure(struct mgred *d, const struct mgred_conf *old,
+		       const struct mgred_conf *new_conf, struct strbuf *notices);
 
 /* mgred_tunnel.c */
-int mgred_tunnel_create(struct mgred *d, const struct mgred_tunnel_conf *tc);
+int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *ic);
 void mgred_tunnel_destroy(struct mgred_tunnel *t);
 struct mgred_tunnel *mgred_tunnel_find(struct mgred *d, const char *name);
+/* GRE header bytes for the tunnel's key and checksum settings. */
+unsigned mgred_tunnel_gre_len(const struct mgred_iface_conf *ic);
+/* The MTU the config asks for: explicit, or the underlay's minus the headers. */
+unsigned mgred_tunnel_want_mtu(const struct mgred_tunnel *t, const struct mgred_iface_conf *ic);
 
 /* mgred_underlay.c */
 struct mgred_underlay *mgred_underlay_get(struct mgred *d, const struct ipaddr *local,
 					  const char *dev, unsigned ttl);
 void mgred_underlay_put(struct mgred_underlay *ul);
+int mgred_underlay_set_ttl(struct mgred_underlay *ul, unsigned ttl);
 
 /* mgred_tx.c: TAP readable */
 void mgred_tx_tap_cb(struct ev_loop *loop, ev_io *w, int revents);
@@ -200,7 +252,11 @@ struct mgred_peer *mgred_peer_get(struct mgred_peer_table *pt, const struct ipad
 				  uint64_t now_ms);
 void mgred_peer_table_clear(struct mgred_peer_table *pt);
 
-/* mgred_ctl.c */
+/* mgred_ctl.c: the control socket handler */
 int mgred_ctl_handle(void *ctx, const char *line, struct strbuf *out);
+
+/* mgred_show.c */
+int mgred_show_tunnels(struct mgred *d, const char *name, bool json, struct strbuf *o);
+int mgred_clear_counters(struct mgred *d, const char *name, struct strbuf *o);
 
 #endif

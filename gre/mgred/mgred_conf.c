@@ -1,169 +1,125 @@
 /*
- * The part of dmvpn.conf that mgred owns: `interface` blocks with
- * `tunnel mode gre multipoint` and `tunnel dataplane userspace`. Lines that
- * belong to other daemons (ip nhrp ..., tunnel protection ...) are left to
- * them; anything else inside such a block is an error. Everything is
- * validated into struct mgred_conf before any of it is applied.
+ * The part of dmvpn.conf that mgred owns: every `interface` block and the
+ * tunnel lines in it (lib/grammar.def, owner CMD_OWN_MGRED). The lines are
+ * read by the command engine (lib/cmd_conf.c) into struct mgred_conf through
+ * mgred_binding's handlers (mgred_cmd_conf.c); this file holds the checks
+ * that span blocks and the model's small queries. Everything is validated
+ * before any of it is applied, at start-up as for a live line.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "gre/mgred/mgred.h"
 #include "lib/conf.h"
 
-struct mgred_iface_parse {
-	struct mgred_tunnel_conf tc;
-	bool multipoint;
-	bool userspace;
-	bool kernel;
-	bool has_source;
-};
-
-/* Interface lines owned by another daemon of the project. */
-static bool mgred_conf_not_ours(const struct conf_line *l)
+struct mgred_iface_conf *mgred_conf_find(struct mgred_conf *c, const char *name)
 {
-	return conf_match(l, 2, "ip", "nhrp") || conf_match(l, 2, "ipv6", "nhrp") ||
-	       conf_match(l, 2, "tunnel", "protection") || conf_match(l, 1, "description") ||
-	       conf_match(l, 2, "no", "shutdown");
+	for (unsigned i = 0; i < c->nifaces; i++)
+		if (!strcmp(c->ifaces[i].name, name))
+			return &c->ifaces[i];
+	return NULL;
 }
 
-static void mgred_conf_iface_line(struct conf_reader *r, const struct conf_line *l,
-				  struct mgred_iface_parse *ip)
+bool mgred_iface_has_source(const struct mgred_iface_conf *ic)
 {
-	struct mgred_tunnel_conf *tc = &ip->tc;
-	uint32_t v;
-
-	if (mgred_conf_not_ours(l))
-		return;
-	if (conf_match(l, 2, "tunnel", "mode")) {
-		if (l->argc == 4 && !strcmp(l->argv[2], "gre") && !strcmp(l->argv[3], "multipoint"))
-			ip->multipoint = true;
-		else
-			conf_error(r, l, "only 'tunnel mode gre multipoint' is supported");
-	} else if (conf_match(l, 2, "tunnel", "source")) {
-		if (l->argc != 3)
-			conf_error(r, l, "usage: tunnel source IFNAME|ADDRESS");
-		else if (ipaddr_parse(l->argv[2], &tc->source_addr) == 0)
-			ip->has_source = true;
-		else if (conf_valid_ifname(l->argv[2])) {
-			strcpy(tc->source_dev, l->argv[2]);
-			ip->has_source = true;
-		} else
-			conf_error(r, l, "tunnel source: '%s' is neither an address nor an interface name",
-				   l->argv[2]);
-	} else if (conf_match(l, 2, "tunnel", "key")) {
-		if (l->argc != 3 || conf_parse_u32(l->argv[2], 0, UINT32_MAX, &v) < 0)
-			conf_error(r, l, "usage: tunnel key <0-4294967295>");
-		else {
-			tc->has_key = true;
-			tc->key = v;
-		}
-	} else if (conf_match(l, 2, "tunnel", "ttl")) {
-		if (l->argc != 3 || conf_parse_u32(l->argv[2], 1, 255, &v) < 0)
-			conf_error(r, l, "usage: tunnel ttl <1-255>");
-		else
-			tc->ttl = v;
-	} else if (conf_match(l, 2, "tunnel", "checksum")) {
-		if (l->argc != 2)
-			conf_error(r, l, "usage: tunnel checksum");
-		tc->checksum = true;
-	} else if (conf_match(l, 2, "tunnel", "dataplane")) {
-		if (l->argc == 3 && !strcmp(l->argv[2], "userspace"))
-			ip->userspace = true;
-		else if (l->argc == 3 && !strcmp(l->argv[2], "kernel"))
-			ip->kernel = true;
-		else
-			conf_error(r, l, "usage: tunnel dataplane userspace|kernel");
-	} else if (conf_match(l, 1, "mtu")) {
-		/* 1280 is the IPv6 minimum (RFC 8200 5); the overlay carries IPv6 too. */
-		if (l->argc != 2 || conf_parse_u32(l->argv[1], 1280, 65535, &v) < 0)
-			conf_error(r, l, "usage: mtu <1280-65535>");
-		else
-			tc->mtu = v;
-	} else if (conf_match(l, 2, "ip", "address") || conf_match(l, 2, "ipv6", "address")) {
-		struct mgred_prefix p;
-		int want = !strcmp(l->argv[0], "ip") ? AF_INET : AF_INET6;
-
-		if (l->argc != 3 || conf_parse_prefix(l->argv[2], &p.addr, &p.plen) < 0 ||
-		    p.addr.family != want)
-			conf_error(r, l, "usage: %s address %s", l->argv[0],
-				   want == AF_INET ? "A.B.C.D/M" : "X:X::X:X/M");
-		else if (tc->naddrs == MGRED_MAX_ADDRS)
-			conf_error(r, l, "at most %d addresses per interface", MGRED_MAX_ADDRS);
-		else
-			tc->addrs[tc->naddrs++] = p;
-	} else {
-		conf_error(r, l, "unknown interface command '%s'", l->argv[0]);
-	}
+	return ic->source_dev[0] || ipaddr_is_set(&ic->source_addr);
 }
 
-/* Called at the end of an interface block: keep it if it is ours. */
-static void mgred_conf_iface_end(struct conf_reader *r, struct mgred_iface_parse *ip,
-				 struct mgred_conf *conf)
+bool mgred_iface_is_tunnel(const struct mgred_iface_conf *ic)
 {
-	struct mgred_tunnel_conf *tc = &ip->tc;
-	struct conf_line at = {.lineno = tc->line};
+	return ic->multipoint && ic->dataplane != MGRED_DP_KERNEL && mgred_iface_has_source(ic);
+}
 
-	if (!ip->multipoint || ip->kernel)
-		return; /* not an mGRE tunnel, or the kernel backend's */
-	if (!ip->has_source) {
-		conf_error(r, &at, "interface %s: 'tunnel source' is required", tc->name);
-		return;
-	}
-	for (unsigned i = 0; i < conf->ntunnels; i++) {
-		const struct mgred_tunnel_conf *o = &conf->tunnels[i];
+unsigned mgred_conf_ntunnels(const struct mgred_conf *c)
+{
+	unsigned n = 0;
 
-		if (!strcmp(o->name, tc->name)) {
-			conf_error(r, &at, "interface %s defined twice (first at line %d)",
-				   tc->name, o->line);
-			return;
+	for (unsigned i = 0; i < c->nifaces; i++)
+		n += mgred_iface_is_tunnel(&c->ifaces[i]);
+	return n;
+}
+
+bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b)
+{
+	if (strcmp(a->name, b->name) || strcmp(a->description, b->description) ||
+	    a->multipoint != b->multipoint || a->dataplane != b->dataplane ||
+	    strcmp(a->source_dev, b->source_dev) ||
+	    !ipaddr_equal(&a->source_addr, &b->source_addr) || a->has_key != b->has_key ||
+	    a->key != b->key || a->ttl != b->ttl || a->mtu != b->mtu ||
+	    a->checksum != b->checksum || a->naddrs != b->naddrs)
+		return false;
+	/* A set: the file's order of ip and ipv6 lines means nothing. */
+	for (unsigned i = 0; i < a->naddrs; i++) {
+		unsigned k = 0;
+
+		while (k < b->naddrs && (!ipaddr_equal(&a->addrs[i].addr, &b->addrs[k].addr) ||
+		                         a->addrs[i].plen != b->addrs[k].plen))
+			k++;
+		if (k == b->naddrs)
+			return false;
+	}
+	return true;
+}
+
+/* A whole-config error: file:line through r, or "% reason" for a live line. */
+static void mgred_conf_report(struct conf_reader *r, struct strbuf *why, int line, const char *msg)
+{
+	struct conf_line at = {.lineno = line};
+
+	if (r)
+		conf_error(r, &at, "%s", msg);
+	else
+		strbuf_printf(why, "%% %s\n", msg);
+}
+
+/*
+ * Checks across blocks, on the tunnels mgred would run. Inbound packets on
+ * one underlay are told apart by their key alone (RFC 2890 2.1), so two
+ * tunnels with the same source need different keys.
+ */
+static int mgred_conf_check(const struct mgred_conf *c, struct conf_reader *r, struct strbuf *why)
+{
+	unsigned ntunnels = 0;
+	char msg[256];
+
+	for (unsigned i = 0; i < c->nifaces; i++) {
+		const struct mgred_iface_conf *tc = &c->ifaces[i];
+
+		if (!mgred_iface_is_tunnel(tc))
+			continue;
+		if (++ntunnels > MGRED_MAX_TUNNELS) {
+			snprintf(msg, sizeof(msg), "at most %d tunnels", MGRED_MAX_TUNNELS);
+			mgred_conf_report(r, why, tc->line, msg);
+			return -1;
 		}
-		/* Inbound packets are told apart by key alone (RFC 2890 2.1). */
-		if (o->has_key == tc->has_key && o->key == tc->key &&
-		    !strcmp(o->source_dev, tc->source_dev) &&
-		    ipaddr_equal(&o->source_addr, &tc->source_addr)) {
-			conf_error(r, &at,
-				   "interface %s: same tunnel source and key as %s (line %d)",
-				   tc->name, o->name, o->line);
-			return;
+		for (unsigned k = 0; k < i; k++) {
+			const struct mgred_iface_conf *o = &c->ifaces[k];
+			char at[32] = "";
+
+			if (!mgred_iface_is_tunnel(o) || o->has_key != tc->has_key ||
+			    o->key != tc->key || strcmp(o->source_dev, tc->source_dev) ||
+			    !ipaddr_equal(&o->source_addr, &tc->source_addr))
+				continue;
+			if (o->line)
+				snprintf(at, sizeof(at), " (line %d)", o->line);
+			snprintf(msg, sizeof(msg),
+			         "interface %s: same tunnel source and key as %s%s", tc->name,
+			         o->name, at);
+			mgred_conf_report(r, why, tc->line, msg);
+			return -1;
 		}
 	}
-	if (conf->ntunnels == MGRED_MAX_TUNNELS) {
-		conf_error(r, &at, "at most %d tunnels", MGRED_MAX_TUNNELS);
-		return;
-	}
-	conf->tunnels[conf->ntunnels++] = *tc;
+	return 0;
 }
 
 static int mgred_conf_read(struct conf_reader *r, struct mgred_conf *conf)
 {
-	struct conf_line l;
-	struct mgred_iface_parse ip;
-	bool in_iface = false;
+	int rc = cmd_conf_read(r, &mgred_binding, conf);
 
-	while (conf_next(r, &l) == 1) {
-		if (l.indented) {
-			if (in_iface)
-				mgred_conf_iface_line(r, &l, &ip);
-			continue; /* a block of another daemon */
-		}
-		if (in_iface)
-			mgred_conf_iface_end(r, &ip, conf);
-		in_iface = false;
-		if (conf_match(&l, 1, "interface")) {
-			memset(&ip, 0, sizeof(ip));
-			if (l.argc != 2 || !conf_valid_ifname(l.argv[1])) {
-				conf_error(r, &l, "usage: interface IFNAME (1-15 of A-Z a-z 0-9 _ . -)");
-				continue;
-			}
-			strcpy(ip.tc.name, l.argv[1]);
-			ip.tc.line = l.lineno;
-			in_iface = true;
-		}
-	}
-	if (in_iface)
-		mgred_conf_iface_end(r, &ip, conf);
-	conf_close(r);
-	return r->nerrors ? -1 : 0;
+	/* Across blocks too, so that every error is reported at once. */
+	if (mgred_conf_check(conf, r, NULL) < 0)
+		rc = -1;
+	return rc;
 }
 
 int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors)
@@ -177,7 +133,7 @@ int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *er
 }
 
 int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct mgred_conf *conf,
-			struct strbuf *errors)
+                        struct strbuf *errors)
 {
 	struct conf_reader r;
 
@@ -185,4 +141,46 @@ int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct m
 	if (conf_open_mem(&r, name, data, len, errors) < 0)
 		return -1;
 	return mgred_conf_read(&r, conf);
+}
+
+/* The engine's reasons come as "% ...\n"; a handler's as bare text. */
+static void mgred_conf_reason(struct strbuf *why, const struct strbuf *msg)
+{
+	const char *s = msg->len ? strbuf_str(msg) : "refused";
+	size_t n = strlen(s);
+
+	while (n && s[n - 1] == '\n')
+		n--;
+	if (s[0] != '%')
+		strbuf_puts(why, "% ");
+	strbuf_add(why, s, n);
+	strbuf_puts(why, "\n");
+}
+
+int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
+                         struct mgred_conf **cand, struct strbuf *why)
+{
+	struct mgred_conf *c = malloc(sizeof(*c));
+	struct strbuf msg;
+	int rc;
+
+	*cand = NULL;
+	if (!c) {
+		strbuf_puts(why, "% out of memory\n");
+		return -1;
+	}
+	memcpy(c, running, sizeof(*c));
+	strbuf_init(&msg);
+	rc = cmd_conf_apply(&mgred_binding, c, header, line, &msg);
+	if (rc < 0)
+		mgred_conf_reason(why, &msg);
+	else if (rc == 0 && mgred_conf_check(c, NULL, why) < 0)
+		rc = -1;
+	strbuf_free(&msg);
+	if (rc != 0) {
+		free(c);
+		return rc;
+	}
+	*cand = c;
+	return 0;
 }

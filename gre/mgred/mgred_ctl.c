@@ -1,263 +1,57 @@
 /*
- * mgred's control socket commands:
+ * mgred's control socket: every request goes through the command engine.
  *
- *   show version
- *   show interface tunnel [NAME] [json]   counters, per-peer counters
- *   clear counters [NAME]
- *   debug gre|packet|tunnel|ctl / no debug ... / show debugging
- *   log level error|warning|notice|info|debug
- *
- * The JSON is documented in docs/json.md.
+ *   configure-check\nHEADER\nLINE   would this live line be accepted?
+ *                                   (changes nothing)
+ *   configure\nHEADER\nLINE         apply it: the running tunnels follow
+ *                                   (mgred_reconfigure.c), the reply
+ *                                   carries any restart notice
+ *   anything else                   an exec command of lib/grammar.def
+ *                                   (mgred_cmd_exec.c)
  */
-#include <inttypes.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include "gre/mgred/mgred.h"
-#include "lib/ctl_cmd.h"
-#include "lib/json.h"
+#include "lib/ctl.h"
 
-#define MGRED_VERSION   "0.1"
-#define MGRED_MAX_WORDS 8
-
-static const char *const mgred_drop_names[MGRED_DROP__COUNT] = {
-    [MGRED_DROP_TX_ARP] = "tx_arp",
-    [MGRED_DROP_TX_MULTICAST] = "tx_multicast",
-    [MGRED_DROP_TX_UNMAPPED] = "tx_unmapped",
-    [MGRED_DROP_TX_PROTO] = "tx_proto",
-    [MGRED_DROP_TX_MALFORMED] = "tx_malformed",
-    [MGRED_DROP_TX_SEND_ERROR] = "tx_send_error",
-    [MGRED_DROP_RX_PROTO] = "rx_proto",
-    [MGRED_DROP_RX_TAP_ERROR] = "rx_tap_error",
-    [MGRED_DROP_RX_MALFORMED_IP] = "rx_malformed_ip",
-    [MGRED_DROP_RX_TRUNCATED] = "rx_truncated",
-    [MGRED_DROP_RX_BAD_VERSION] = "rx_bad_version",
-    [MGRED_DROP_RX_RESERVED] = "rx_reserved",
-    [MGRED_DROP_RX_BAD_CHECKSUM] = "rx_bad_checksum",
-    [MGRED_DROP_RX_WRONG_KEY] = "rx_wrong_key",
-};
-
-const char *mgred_drop_name(enum mgred_drop d)
+static int mgred_ctl_configure(struct mgred *d, enum cmd_conf_request kind, const char *header,
+                               const char *line, struct strbuf *out)
 {
-	return (unsigned)d < MGRED_DROP__COUNT ? mgred_drop_names[d] : "unknown";
-}
+	struct mgred_conf *cand;
+	int rc = mgred_conf_candidate(d->conf, header, line, &cand, out);
 
-/* Underlay drops happen before a tunnel is known: shown with the endpoint. */
-static bool mgred_drop_is_underlay(enum mgred_drop d)
-{
-	return d >= MGRED_DROP_RX_MALFORMED_IP;
-}
-
-static void mgred_ctl_json_tunnel(struct json *j, const struct mgred_tunnel *t, uint64_t now)
-{
-	char a[IPADDR_STRLEN];
-
-	json_obj_begin(j);
-	json_kv_str(j, "name", t->conf.name);
-	json_kv_u64(j, "ifindex", (uint64_t)t->ifindex);
-	json_kv_str(j, "dataplane", "userspace");
-	json_kv_str(j, "local", ipaddr_format(&t->local, a));
-	json_kv_str(j, "source_interface", t->conf.source_dev);
-	json_key(j, "key");
-	if (t->conf.has_key)
-		json_u64(j, t->conf.key);
-	else
-		json_null(j);
-	json_kv_u64(j, "ttl", t->ul->ttl);
-	json_kv_bool(j, "checksum", t->conf.checksum);
-	json_kv_u64(j, "mtu", t->mtu);
-	json_kv_bool(j, "offload", t->offload);
-	json_kv_u64(j, "uptime_ms", now - t->created_ms);
-	json_key(j, "counters");
-	json_obj_begin(j);
-	json_kv_u64(j, "tx_packets", t->c.tx_packets);
-	json_kv_u64(j, "tx_bytes", t->c.tx_bytes);
-	json_kv_u64(j, "rx_packets", t->c.rx_packets);
-	json_kv_u64(j, "rx_bytes", t->c.rx_bytes);
-	json_kv_u64(j, "tx_gso_frames", t->c.tx_gso_frames);
-	json_kv_u64(j, "rx_coalesced", t->c.rx_coalesced);
-	json_key(j, "drops");
-	json_obj_begin(j);
-	for (int d = 0; d < MGRED_DROP__COUNT; d++)
-		if (!mgred_drop_is_underlay(d))
-			json_kv_u64(j, mgred_drop_names[d], t->c.drops[d]);
-	json_obj_end(j);
-	json_obj_end(j);
-	json_key(j, "underlay");
-	json_obj_begin(j);
-	json_kv_str(j, "local", ipaddr_format(&t->ul->local, a));
-	json_kv_u64(j, "tunnels", (uint64_t)t->ul->refs);
-	json_kv_u64(j, "rx_packets", t->ul->rx_packets);
-	json_key(j, "drops");
-	json_obj_begin(j);
-	for (int d = 0; d < MGRED_DROP__COUNT; d++)
-		if (mgred_drop_is_underlay(d))
-			json_kv_u64(j, mgred_drop_names[d], t->ul->drops[d]);
-	json_obj_end(j);
-	json_obj_end(j);
-	json_kv_u64(j, "peers_untracked_packets", t->peers.untracked);
-	json_key(j, "peers");
-	json_arr_begin(j);
-	for (unsigned b = 0; b < MGRED_PEER_BUCKETS; b++) {
-		for (const struct mgred_peer *p = t->peers.buckets[b]; p; p = p->next) {
-			json_obj_begin(j);
-			json_kv_str(j, "nbma", ipaddr_format(&p->nbma, a));
-			json_kv_u64(j, "tx_packets", p->tx_packets);
-			json_kv_u64(j, "tx_bytes", p->tx_bytes);
-			json_kv_u64(j, "rx_packets", p->rx_packets);
-			json_kv_u64(j, "rx_bytes", p->rx_bytes);
-			json_kv_u64(j, "age_ms", now - p->first_seen_ms);
-			json_obj_end(j);
-		}
-	}
-	json_arr_end(j);
-	json_obj_end(j);
-}
-
-static void mgred_ctl_text_tunnel(struct strbuf *o, const struct mgred_tunnel *t, uint64_t now)
-{
-	char a[IPADDR_STRLEN];
-	uint64_t up = (now - t->created_ms) / 1000;
-
-	strbuf_printf(o, "%s is up, line protocol is up (userspace mGRE, ifindex %d)\n",
-	              t->conf.name, t->ifindex);
-	strbuf_printf(o, "  Tunnel source %s%s%s%s, key ", ipaddr_format(&t->local, a),
-	              t->conf.source_dev[0] ? " (" : "", t->conf.source_dev,
-	              t->conf.source_dev[0] ? ")" : "");
-	if (t->conf.has_key)
-		strbuf_printf(o, "%u", t->conf.key);
-	else
-		strbuf_puts(o, "none");
-	strbuf_printf(o, ", ttl %u, checksum %s\n", t->ul->ttl, t->conf.checksum ? "on" : "off");
-	strbuf_printf(o,
-	              "  MTU %u, offloads %s, uptime %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n",
-	              t->mtu, t->offload ? "on" : "off", up / 3600, up / 60 % 60, up % 60);
-	strbuf_printf(
-	    o, "  %" PRIu64 " packets output, %" PRIu64 " bytes (%" PRIu64 " GSO frames split)\n",
-	    t->c.tx_packets, t->c.tx_bytes, t->c.tx_gso_frames);
-	strbuf_printf(o, "  %" PRIu64 " packets input, %" PRIu64 " bytes\n", t->c.rx_packets,
-	              t->c.rx_bytes);
-	strbuf_puts(o, "  Drops:");
-	for (int d = 0; d < MGRED_DROP__COUNT; d++)
-		if (!mgred_drop_is_underlay(d))
-			strbuf_printf(o, " %s %" PRIu64, mgred_drop_names[d], t->c.drops[d]);
-	strbuf_printf(o, "\n  Underlay %s (shared by %d tunnel%s), drops before demux:",
-	              ipaddr_format(&t->ul->local, a), t->ul->refs, t->ul->refs == 1 ? "" : "s");
-	for (int d = 0; d < MGRED_DROP__COUNT; d++)
-		if (mgred_drop_is_underlay(d))
-			strbuf_printf(o, " %s %" PRIu64, mgred_drop_names[d], t->ul->drops[d]);
-	strbuf_printf(o, "\n  Peers: %u\n", t->peers.count);
-	if (t->peers.count)
-		strbuf_printf(o, "    %-40s %12s %14s %12s %14s\n", "NBMA address", "Pkts out",
-		              "Bytes out", "Pkts in", "Bytes in");
-	for (unsigned b = 0; b < MGRED_PEER_BUCKETS; b++)
-		for (const struct mgred_peer *p = t->peers.buckets[b]; p; p = p->next)
-			strbuf_printf(o,
-			              "    %-40s %12" PRIu64 " %14" PRIu64 " %12" PRIu64
-			              " %14" PRIu64 "\n",
-			              ipaddr_format(&p->nbma, a), p->tx_packets, p->tx_bytes,
-			              p->rx_packets, p->rx_bytes);
-}
-
-static int mgred_ctl_show_tunnels(struct mgred *d, char **w, int n, struct strbuf *o)
-{
-	bool json = n > 0 && !strcmp(w[n - 1], "json");
-	const char *name = NULL;
-	uint64_t now = log_now_ms();
-	struct json j;
-
-	if (json)
-		n--;
-	if (n > 1) {
-		strbuf_puts(o, "usage: show interface tunnel [NAME] [json]\n");
+	if (rc == 1) {
+		strbuf_printf(out, "%% not a mgred command: %s\n", line);
 		return -1;
 	}
-	if (n == 1) {
-		name = w[0];
-		if (!mgred_tunnel_find(d, name)) {
-			strbuf_printf(o, "%% no such tunnel interface: %s\n", name);
-			return -1;
-		}
-	}
-	if (json) {
-		json_init(&j, o);
-		json_obj_begin(&j);
-		json_key(&j, "interfaces");
-		json_arr_begin(&j);
-	}
-	for (unsigned i = 0; i < d->ntunnels; i++) {
-		const struct mgred_tunnel *t = d->tunnels[i];
-
-		if (name && strcmp(name, t->conf.name))
-			continue;
-		if (json)
-			mgred_ctl_json_tunnel(&j, t, now);
-		else
-			mgred_ctl_text_tunnel(o, t, now);
-	}
-	if (json) {
-		json_arr_end(&j);
-		json_obj_end(&j);
-		strbuf_puts(o, "\n");
+	if (rc < 0)
+		return -1;
+	if (kind == CMD_CONF_APPLY) {
+		log_info("configure: %s%s%s", header, header[0] ? " / " : "", line);
+		mgred_reconfigure(d, d->conf, cand, out);
+		free(d->conf);
+		d->conf = cand;
+	} else {
+		free(cand);
 	}
 	return 0;
 }
 
-static int mgred_ctl_clear(struct mgred *d, char **w, int n, struct strbuf *o)
-{
-	struct mgred_tunnel *only = NULL;
-
-	if (n > 1 || (n == 1 && !(only = mgred_tunnel_find(d, w[0])))) {
-		strbuf_puts(o, "usage: clear counters [NAME]\n");
-		return -1;
-	}
-	for (unsigned i = 0; i < d->ntunnels; i++) {
-		struct mgred_tunnel *t = d->tunnels[i];
-
-		if (only && only != t)
-			continue;
-		memset(&t->c, 0, sizeof(t->c));
-		memset(t->ul->drops, 0, sizeof(t->ul->drops));
-		t->ul->rx_packets = 0;
-		mgred_peer_table_clear(&t->peers);
-	}
-	return 0;
-}
-
-static int mgred_ctl_debug(bool on, char **w, int n, struct strbuf *o)
-{
-	int cat;
-
-	if (n != 1 || (cat = log_cat_from_name(w[0])) < 0) {
-		strbuf_puts(o, "usage: [no] debug gre|packet|tunnel|ctl\n");
-		return -1;
-	}
-	log_set_category(cat, on);
-	return 0;
-}
-
-int mgred_ctl_handle(void *ctx, const char *line, struct strbuf *o)
+int mgred_ctl_handle(void *ctx, const char *line, struct strbuf *out)
 {
 	struct mgred *d = ctx;
-	char copy[CTL_CMD_MAX_LINE], *w[MGRED_MAX_WORDS];
-	int n = ctl_cmd_split(line, copy, w, MGRED_MAX_WORDS, o), rc;
+	char buf[2 * CMD_MAX_LINE + 2];
+	const char *header, *cline;
+	enum cmd_conf_request kind;
+	int rc;
 
-	if (n < 0)
+	kind = cmd_conf_request_parse(line, buf, sizeof(buf), &header, &cline);
+	if (kind != CMD_CONF_NONE)
+		return mgred_ctl_configure(d, kind, header, cline, out);
+	rc = cmd_exec_line(&mgred_binding, d, line, (unsigned)ctl_request_uid(), out);
+	if (rc == 1) {
+		strbuf_printf(out, "%% not a mgred command: %s\n", line);
 		return -1;
-	if (ctl_cmd_common(w, n, o, &rc))
-		return rc;
-	if (n == 2 && !strcmp(w[0], "show") && !strcmp(w[1], "version")) {
-		strbuf_puts(o, "mgred " MGRED_VERSION " (dmvpn userspace mGRE data plane)\n");
-		return 0;
 	}
-	if (n >= 3 && !strcmp(w[0], "show") && !strncmp(w[1], "interface", 9) &&
-	    !strcmp(w[2], "tunnel"))
-		return mgred_ctl_show_tunnels(d, w + 3, n - 3, o);
-	if (n >= 2 && !strcmp(w[0], "clear") && !strcmp(w[1], "counters"))
-		return mgred_ctl_clear(d, w + 2, n - 2, o);
-	if (n >= 1 && !strcmp(w[0], "debug"))
-		return mgred_ctl_debug(true, w + 1, n - 1, o);
-	if (n >= 2 && !strcmp(w[0], "no") && !strcmp(w[1], "debug"))
-		return mgred_ctl_debug(false, w + 2, n - 2, o);
-	strbuf_printf(o, "%% unknown command: %s\n", line);
-	return -1;
+	return rc;
 }

@@ -27,11 +27,46 @@ static void mgred_usage(FILE *f)
 		   "  -S           log to syslog instead of standard error\n");
 }
 
+/* Log a multi-line text one line at a time. */
+static void mgred_log_lines(enum log_level lvl, const char *prefix, const char *text)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		int n = nl ? (int)(nl - text) : (int)strlen(text);
+
+		log_msg(lvl, LOG_CAT_GENERAL, "%s%.*s", prefix, n, text);
+		text += n + (nl != NULL);
+	}
+}
+
+/*
+ * SIGHUP: re-read the file into a candidate and apply it as live lines
+ * are applied; a file with errors changes nothing.
+ */
 static void mgred_hup(void *arg)
 {
-	(void)arg;
-	log_warn("SIGHUP: live reload arrives with the shell's configuration engine; "
-		 "restart mgred to apply a changed configuration");
+	struct mgred *d = arg;
+	struct mgred_conf *cand = calloc(1, sizeof(*cand));
+	struct strbuf msg;
+
+	if (!cand) {
+		log_err("SIGHUP: out of memory");
+		return;
+	}
+	strbuf_init(&msg);
+	if (mgred_conf_load(d->conf_path, cand, &msg) < 0) {
+		mgred_log_lines(LOG_LVL_ERR, "SIGHUP: ", strbuf_str(&msg));
+		log_err("SIGHUP: %s has errors: the running configuration stays", d->conf_path);
+		free(cand);
+	} else {
+		/* mgred_reconfigure logs its notices itself. */
+		mgred_reconfigure(d, d->conf, cand, &msg);
+		free(d->conf);
+		d->conf = cand;
+		log_notice("SIGHUP: %s applied, %u tunnel%s running", d->conf_path, d->ntunnels,
+			   d->ntunnels == 1 ? "" : "s");
+	}
+	strbuf_free(&msg);
 }
 
 static void mgred_shutdown(struct mgred *d)
@@ -42,6 +77,8 @@ static void mgred_shutdown(struct mgred *d)
 	d->ctl = NULL;
 	nlh_close(d->nl);
 	d->nl = NULL;
+	free(d->conf);
+	d->conf = NULL;
 }
 
 int main(int argc, char **argv)
@@ -50,10 +87,11 @@ int main(int argc, char **argv)
 	const char *sock_path = CTL_DEFAULT_DIR "/mgred.sock";
 	const char *group = "dmvpn";
 	bool check_only = false, use_syslog = false;
-	static struct mgred_conf conf;
+	struct mgred_conf *conf;
 	struct strbuf errors;
 	struct loop_signals sigs;
 	struct mgred d = {.offload = true};
+	unsigned ntunnels;
 	int opt, cat;
 
 	while ((opt = getopt(argc, argv, "f:s:g:nOd:Sh")) != -1) {
@@ -97,18 +135,30 @@ int main(int argc, char **argv)
 	}
 	log_init("mgred", use_syslog);
 	strbuf_init(&errors);
-	if (mgred_conf_load(conf_path, &conf, &errors) < 0) {
+	/* A command of lib/grammar.def without its handler is a bug of this build. */
+	if (cmd_binding_check(&mgred_binding, &errors) < 0) {
 		fputs(strbuf_str(&errors), stderr);
 		strbuf_free(&errors);
 		return 1;
 	}
+	conf = calloc(1, sizeof(*conf));
+	if (!conf || mgred_conf_load(conf_path, conf, &errors) < 0) {
+		fputs(conf ? strbuf_str(&errors) : "mgred: out of memory\n", stderr);
+		strbuf_free(&errors);
+		free(conf);
+		return 1;
+	}
 	strbuf_free(&errors);
+	ntunnels = mgred_conf_ntunnels(conf);
 	if (check_only) {
-		printf("%s: configuration OK, %u userspace tunnel%s\n", conf_path, conf.ntunnels,
-		       conf.ntunnels == 1 ? "" : "s");
+		printf("%s: configuration OK, %u userspace tunnel%s\n", conf_path, ntunnels,
+		       ntunnels == 1 ? "" : "s");
+		free(conf);
 		return 0;
 	}
-	if (conf.ntunnels == 0)
+	d.conf = conf;
+	d.conf_path = conf_path;
+	if (ntunnels == 0)
 		log_warn("%s: no 'tunnel mode gre multipoint' interface with the userspace data plane",
 			 conf_path);
 	d.loop = ev_default_loop(EVFLAG_AUTO);
@@ -116,15 +166,20 @@ int main(int argc, char **argv)
 	d.started_ms = log_now_ms();
 	if (!d.nl) {
 		log_err("cannot open a netlink socket");
+		free(conf);
 		return 1;
 	}
 	if (!strncmp(sock_path, CTL_DEFAULT_DIR "/", sizeof(CTL_DEFAULT_DIR)))
 		mkdir(CTL_DEFAULT_DIR, 0755);
 	/* All or nothing: a tunnel that cannot come up takes the others down. */
-	for (unsigned i = 0; i < conf.ntunnels; i++) {
-		if (mgred_tunnel_create(&d, &conf.tunnels[i]) < 0) {
+	for (unsigned i = 0; i < conf->nifaces; i++) {
+		const struct mgred_iface_conf *ic = &conf->ifaces[i];
+
+		if (!mgred_iface_is_tunnel(ic))
+			continue; /* kept for show running-config; not ours to run */
+		if (mgred_tunnel_create(&d, ic) < 0) {
 			log_err("%s:%d: interface %s could not be created; exiting", conf_path,
-				conf.tunnels[i].line, conf.tunnels[i].name);
+				ic->line, ic->name);
 			mgred_shutdown(&d);
 			return 1;
 		}

@@ -99,7 +99,7 @@ fail:
 /* Local NBMA address and the underlay MTU, from tunnel source. */
 static int mgred_tunnel_resolve_source(struct mgred_tunnel *t, unsigned *ul_mtu)
 {
-	const struct mgred_tunnel_conf *tc = &t->conf;
+	const struct mgred_iface_conf *tc = &t->conf;
 	int ifindex = 0;
 
 	*ul_mtu = 1500;
@@ -178,11 +178,22 @@ static int mgred_tunnel_configure_link(struct mgred_tunnel *t)
 	return 0;
 }
 
-int mgred_tunnel_create(struct mgred *d, const struct mgred_tunnel_conf *tc)
+unsigned mgred_tunnel_gre_len(const struct mgred_iface_conf *ic)
+{
+	struct gre_hdr gh = {.has_key = ic->has_key, .has_csum = ic->checksum};
+
+	return (unsigned)gre_hdr_len(&gh);
+}
+
+unsigned mgred_tunnel_want_mtu(const struct mgred_tunnel *t, const struct mgred_iface_conf *ic)
+{
+	/* RFC 2784/2890 overhead over an IPv4 underlay without options. */
+	return ic->mtu ? ic->mtu : t->ul_mtu - 20 - mgred_tunnel_gre_len(ic);
+}
+
+int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *tc)
 {
 	struct mgred_tunnel *t;
-	struct gre_hdr gh = {.has_key = tc->has_key, .has_csum = tc->checksum};
-	unsigned ul_mtu;
 	char a[IPADDR_STRLEN];
 
 	if (d->ntunnels == MGRED_MAX_TUNNELS || mgred_tunnel_find(d, tc->name))
@@ -196,12 +207,11 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_tunnel_conf *tc)
 	t->created_ms = log_now_ms();
 	t->tx = calloc(1, sizeof(*t->tx));
 	t->frames = malloc((size_t)MGRED_TX_FRAMES * MGRED_FRAME_MAX);
-	if (!t->tx || !t->frames || mgred_tunnel_resolve_source(t, &ul_mtu) < 0)
+	if (!t->tx || !t->frames || mgred_tunnel_resolve_source(t, &t->ul_mtu) < 0)
 		goto fail;
 	mgre_lladdr_from_ipv4(t->local.u.v4, t->mac);
-	/* RFC 2784/2890 overhead over an IPv4 underlay without options. */
-	t->gre_len = (unsigned)gre_hdr_len(&gh);
-	t->mtu = tc->mtu ? tc->mtu : ul_mtu - 20 - t->gre_len;
+	t->gre_len = mgred_tunnel_gre_len(tc);
+	t->mtu = mgred_tunnel_want_mtu(t, tc);
 	if (mgred_tunnel_open_tap(t) < 0) {
 		log_err("%s: cannot create TAP device: %s", tc->name, strerror(errno));
 		goto fail;
@@ -209,7 +219,8 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_tunnel_conf *tc)
 	t->ifindex = (int)if_nametoindex(tc->name);
 	if (t->ifindex <= 0 || mgred_tunnel_configure_link(t) < 0)
 		goto fail;
-	t->ul = mgred_underlay_get(d, &t->local, tc->source_dev, tc->ttl ? tc->ttl : 64);
+	t->ul = mgred_underlay_get(d, &t->local, tc->source_dev,
+				   tc->ttl ? tc->ttl : MGRED_DEFAULT_TTL);
 	if (!t->ul)
 		goto fail;
 	ev_io_init(&t->tap_io, mgred_tx_tap_cb, t->tap_fd, EV_READ);

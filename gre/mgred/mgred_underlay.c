@@ -16,6 +16,15 @@
 /* Bursts of 64 KiB super-frames become ~45 packets each: room for many. */
 #define MGRED_SOCKBUF (8 * 1024 * 1024)
 
+static int mgred_underlay_sockopt_ttl(int fd, int family, unsigned ttl)
+{
+	int v = (int)ttl;
+
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_TTL, &v, sizeof(v));
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v, sizeof(v));
+}
+
 static int mgred_underlay_socket(const struct ipaddr *local, const char *dev, unsigned ttl)
 {
 	struct sockaddr_storage ss;
@@ -35,17 +44,15 @@ static int mgred_underlay_socket(const struct ipaddr *local, const char *dev, un
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
-	v = (int)ttl;
+	if (mgred_underlay_sockopt_ttl(fd, local->family, ttl) < 0)
+		goto fail;
 	if (local->family == AF_INET) {
 		int pmtu = IP_PMTUDISC_DONT;
 
 		/* An overlay MTU set above the underlay's is honoured by
 		 * fragmenting the outer packet, as ip_gre does with pmtudisc off. */
-		if (setsockopt(fd, IPPROTO_IP, IP_TTL, &v, sizeof(v)) < 0 ||
-		    setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
+		if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
 			goto fail;
-	} else if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &v, sizeof(v)) < 0) {
-		goto fail;
 	}
 	return fd;
 fail:
@@ -135,6 +142,15 @@ struct mgred_underlay *mgred_underlay_get(struct mgred *d, const struct ipaddr *
 	d->underlays = ul;
 	log_debug(LOG_CAT_TUNNEL, "underlay %s open", ipaddr_format(local, a));
 	return ul;
+}
+
+/* A new TTL for every tunnel on the endpoint (live `tunnel ttl`). */
+int mgred_underlay_set_ttl(struct mgred_underlay *ul, unsigned ttl)
+{
+	if (mgred_underlay_sockopt_ttl(ul->fd, ul->local.family, ttl) < 0)
+		return -1;
+	ul->ttl = ttl;
+	return 0;
 }
 
 void mgred_underlay_put(struct mgred_underlay *ul)

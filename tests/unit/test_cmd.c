@@ -97,6 +97,10 @@ static void test_typed_arguments(void **state)
 	assert_int_equal(rc, -1);
 	resolve(CMD_NODE_INTERFACE, 0, "ipv6 address 2001:db8::1/64", &rc);
 	assert_int_equal(rc, 0);
+	/* "ip" is taken exactly by `ip address`: it never stands for ipv6,
+	 * even when `ip address` then fails on the address */
+	assert_string_equal(resolve(CMD_NODE_INTERFACE, 0, "ip address fd00::1/64", &rc),
+	                    "% Invalid input at 'fd00::1/64'\n");
 	resolve(CMD_NODE_CONFIG, 0, "nhrp zebra socket /run/z.api distance 20", &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(cmd_arg(&args, "/PATH", 0), "/run/z.api");
