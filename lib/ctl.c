@@ -59,7 +59,10 @@ static void ctl_conn_free(struct ctl_conn *c)
 	ev_io_stop(srv->loop, &c->rio);
 	ev_io_stop(srv->loop, &c->wio);
 	close(c->fd);
+	explicit_bzero(c->in, CTL_MAX_REQUEST + CTL_FRAME_HDR_LEN);
 	free(c->in);
+	if (c->outq.s)
+		explicit_bzero(c->outq.s, c->outq.cap);
 	strbuf_free(&c->outq);
 	free(c);
 }
@@ -81,6 +84,8 @@ static void ctl_conn_flush(struct ctl_conn *c)
 		}
 		c->out_off += (size_t)n;
 	}
+	if (c->outq.s)
+		explicit_bzero(c->outq.s, c->outq.len);
 	strbuf_reset(&c->outq);
 	c->out_off = 0;
 	ev_io_stop(c->srv->loop, &c->wio);
@@ -134,7 +139,12 @@ static int ctl_conn_process(struct ctl_conn *c)
 		if (!line)
 			return -1;
 		strbuf_init(&out);
-		log_debug(LOG_CAT_CTL, "command: %s", line);
+		/* A live configuration line may carry a secret (ip nhrp
+		 * authentication): its words are never logged. */
+		if (!strncmp(line, "configure", 9) && strchr(line, '\n'))
+			log_debug(LOG_CAT_CTL, "command: a configuration line");
+		else
+			log_debug(LOG_CAT_CTL, "command: %s", line);
 		if (!strcmp(line, "subscribe")) {
 			/* Every daemon's events, e.g. iked's SA up/down for nhrpd. */
 			c->subscribed = true;
@@ -146,7 +156,12 @@ static int ctl_conn_process(struct ctl_conn *c)
 			ctl_current_uid = (uid_t)-1;
 		}
 		ctl_conn_reply(c, rc == 0 ? CTL_FRAME_OK : CTL_FRAME_ERR, &out);
+		/* Requests and replies may hold secrets (a live password line,
+		 * show running-config secrets): wiped before they are freed. */
+		if (out.s)
+			explicit_bzero(out.s, out.cap);
 		strbuf_free(&out);
+		explicit_bzero(line, f.len);
 		free(line);
 	}
 	if (r < 0)

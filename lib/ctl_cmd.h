@@ -14,12 +14,6 @@
 
 #define DMVPN_VERSION "0.2"
 
-/* Old word splitter and common commands (until every daemon dispatches
- * through the grammar). */
-#define CTL_CMD_MAX_LINE 512
-int ctl_cmd_split(const char *line, char buf[CTL_CMD_MAX_LINE], char **w, int max,
-                  struct strbuf *o);
-bool ctl_cmd_common(char **w, int n, struct strbuf *o, int *rc);
 
 /* show version [json]: "nhrpd 0.2" or {"daemon":"nhrpd","version":"0.2"}. */
 int ctl_cmd_show_version(struct cmd_exec *x, const struct cmd_args *a, const char *daemon);

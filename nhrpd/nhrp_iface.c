@@ -61,32 +61,35 @@ static int nhrp_iface_find_nbma(struct nhrp_iface *ifp, struct nlh *nl)
 	return 0;
 }
 
-static void nhrp_iface_load_config(struct nhrp_iface *ifp)
+/* Bind proto as configured, unless it already is (its times stay). */
+static void nhrp_iface_bind_config(struct nhrp_iface *ifp, const struct ipaddr *proto,
+				   enum nhrp_cache_type type, const struct ipaddr *nbma)
+{
+	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
+
+	if (e && e->type == type && ipaddr_equal(&e->nbma, nbma))
+		return;
+	/* A static map of an NHS's address wins over the NHS line. */
+	if (e && type == NHRP_CACHE_NHS && e->type == NHRP_CACHE_STATIC)
+		return;
+	if (!e)
+		e = nhrp_cache_new(ifp, proto, type);
+	if (e)
+		nhrp_cache_bind(e, type, nbma, 0);
+}
+
+void nhrp_iface_load_config(struct nhrp_iface *ifp)
 {
 	const struct nhrp_iface_conf *c = &ifp->conf;
 	struct nhrp_cache_entry *e;
 
-	e = nhrp_cache_get(ifp, &c->addr);
-	if (!e)
-		e = nhrp_cache_new(ifp, &c->addr, NHRP_CACHE_LOCAL);
-	if (e) {
-		nhrp_cache_bind(e, NHRP_CACHE_LOCAL, &ifp->nbma, 0);
+	nhrp_iface_bind_config(ifp, &c->addr, NHRP_CACHE_LOCAL, &ifp->nbma);
+	if ((e = nhrp_cache_get(ifp, &c->addr)))
 		e->prefix_len = (uint8_t)c->plen;
-	}
-	for (unsigned i = 0; i < c->nmaps; i++) {
-		e = nhrp_cache_get(ifp, &c->maps[i].proto);
-		if (!e)
-			e = nhrp_cache_new(ifp, &c->maps[i].proto, NHRP_CACHE_STATIC);
-		if (e)
-			nhrp_cache_bind(e, NHRP_CACHE_STATIC, &c->maps[i].nbma, 0);
-	}
-	for (unsigned i = 0; i < c->nnhs; i++) {
-		e = nhrp_cache_get(ifp, &c->nhs[i].proto);
-		if (!e)
-			e = nhrp_cache_new(ifp, &c->nhs[i].proto, NHRP_CACHE_NHS);
-		if (e && e->type != NHRP_CACHE_STATIC)
-			nhrp_cache_bind(e, NHRP_CACHE_NHS, &c->nhs[i].nbma, 0);
-	}
+	for (unsigned i = 0; i < c->nmaps; i++)
+		nhrp_iface_bind_config(ifp, &c->maps[i].proto, NHRP_CACHE_STATIC, &c->maps[i].nbma);
+	for (unsigned i = 0; i < c->nnhs; i++)
+		nhrp_iface_bind_config(ifp, &c->nhs[i].proto, NHRP_CACHE_NHS, &c->nhs[i].nbma);
 }
 
 static int nhrp_iface_attach(struct nhrp_iface *ifp)
@@ -122,7 +125,7 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 		log_warn("%s: multicast replication unavailable: %s", ifp->conf.name,
 			 strerror(errno));
 	for (unsigned i = 0; i < ifp->nnhs; i++)
-		nhrp_nhs_fsm(&ifp->nhs[i], NHRP_NHS_EV_START);
+		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_START);
 	log_notice("%s: attached (ifindex %d, NBMA %s, %s data plane, %s)", ifp->conf.name,
 		   ifp->ifindex, ipaddr_format(&ifp->nbma, (char[IPADDR_STRLEN]){0}),
 		   dp_backend_name(ifp->conf.backend),
@@ -150,7 +153,7 @@ void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
 	log_warn("%s: detached (%s); waiting for the interface to come back", ifp->conf.name,
 		 why);
 	for (unsigned i = 0; i < ifp->nnhs; i++)
-		nhrp_nhs_fsm(&ifp->nhs[i], NHRP_NHS_EV_STOP);
+		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_STOP);
 	nhrp_multicast_close(ifp);
 	ev_io_stop(ifp->d->loop, &ifp->nhrp_io);
 	/* The neighbour table went with the interface: nothing to delete. */
@@ -178,10 +181,14 @@ int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c)
 		free(ifp);
 		return -1;
 	}
-	ifp->nnhs = c->nnhs;
-	for (unsigned i = 0; i < c->nnhs; i++)
-		nhrp_nhs_init(&ifp->nhs[i], ifp, &c->nhs[i]);
 	timer_init(&ifp->attach_timer, d->loop, nhrp_iface_attach_timer, ifp);
+	for (unsigned i = 0; i < c->nnhs; i++) {
+		if (!(ifp->nhs[i] = nhrp_nhs_new(ifp, &c->nhs[i]))) {
+			nhrp_iface_destroy(ifp);
+			return -1;
+		}
+		ifp->nnhs++;
+	}
 	d->ifaces[d->nifaces++] = ifp;
 	if (nhrp_iface_attach(ifp) < 0) {
 		log_warn("%s: not attached yet (%s); retrying every second", c->name,
@@ -196,7 +203,8 @@ void nhrp_iface_destroy(struct nhrp_iface *ifp)
 	struct nhrpd *d = ifp->d;
 
 	for (unsigned i = 0; i < ifp->nnhs; i++)
-		nhrp_nhs_fsm(&ifp->nhs[i], NHRP_NHS_EV_STOP);
+		nhrp_nhs_free(ifp->nhs[i]);
+	ifp->nnhs = 0;
 	timer_stop(&ifp->attach_timer);
 	nhrp_multicast_close(ifp);
 	if (ifp->attached)

@@ -56,8 +56,8 @@ static void nhrp_multicast_replicate(struct nhrp_iface *ifp, uint16_t ethertype,
 	if (c->mcast_dynamic)
 		nhrp_cache_foreach(ifp, nhrp_multicast_dynamic, &s);
 	for (unsigned i = 0; i < ifp->nnhs; i++)
-		if (c->mcast_nhs || ifp->nhs[i].conf.multicast)
-			nhrp_multicast_to(&s, &ifp->nhs[i].conf.nbma);
+		if (c->mcast_nhs || ifp->nhs[i]->conf.multicast)
+			nhrp_multicast_to(&s, &ifp->nhs[i]->conf.nbma);
 	for (unsigned i = 0; i < c->nmcast; i++)
 		nhrp_multicast_to(&s, &c->mcast[i]);
 }
@@ -145,4 +145,17 @@ void nhrp_multicast_close(struct nhrp_iface *ifp)
 	ev_io_stop(ifp->d->loop, &ifp->mcast_io);
 	close(ifp->mcast_fd);
 	ifp->mcast_fd = -1;
+}
+
+void nhrp_multicast_update(struct nhrp_iface *ifp)
+{
+	if (!ifp->attached)
+		return; /* attaching opens it */
+	if (!nhrp_multicast_wanted(ifp)) {
+		nhrp_multicast_close(ifp);
+		return;
+	}
+	if (ifp->mcast_fd < 0 && nhrp_multicast_open(ifp) < 0)
+		log_warn("%s: multicast replication unavailable: %s", ifp->conf.name,
+			 strerror(errno));
 }

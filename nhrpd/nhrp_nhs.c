@@ -5,17 +5,20 @@
  *   DOWN     not registered. A request is sent, and resent with capped,
  *            jittered backoff until a reply comes.
  *   UP       registered. The registration is refreshed every third of the
- *            holding time (or `ip nhrp registration timeout`).
+ *            holding time the NHS granted (at most ours), or every
+ *            `ip nhrp registration timeout`.
  *   PROBING  registered, but the last refresh has not been answered; sent
  *            again with backoff. Once the holding time has passed since
  *            the last reply, the NHS has forgotten us: DOWN.
  *
- * Events: START (interface attached), TIMER, REPLY_OK, REPLY_REFUSED
+ * Events: START (interface attached, or what we register changed:
+ * holding time, uniqueness, password, interval), TIMER, REPLY_OK, REPLY_REFUSED
  * (a CIE code other than success: "unique address already registered",
  * "administratively prohibited", "insufficient resources"), STOP. A
  * restarted NHS answers the next refresh or retry, so re-registration
  * needs nothing special.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "nhrpd/nhrpd.h"
@@ -46,19 +49,43 @@ static void nhrp_nhs_timer_fn(struct timer *t, void *arg)
 	nhrp_nhs_fsm(arg, NHRP_NHS_EV_TIMER);
 }
 
-void nhrp_nhs_init(struct nhrp_nhs *n, struct nhrp_iface *ifp, const struct nhrp_nhs_conf *c)
+struct nhrp_nhs *nhrp_nhs_new(struct nhrp_iface *ifp, const struct nhrp_nhs_conf *c)
 {
-	memset(n, 0, sizeof(*n));
+	struct nhrp_nhs *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
 	n->ifp = ifp;
 	n->conf = *c;
 	backoff_init(&n->backoff, NHRP_NHS_RETRY_BASE_MS, NHRP_NHS_RETRY_CAP_MS);
 	timer_init(&n->timer, ifp->d->loop, nhrp_nhs_timer_fn, n);
+	return n;
+}
+
+void nhrp_nhs_free(struct nhrp_nhs *n)
+{
+	if (!n)
+		return;
+	nhrp_nhs_fsm(n, NHRP_NHS_EV_STOP);
+	free(n);
+}
+
+/*
+ * How long our binding lasts at the NHS: what it granted, which is at most
+ * what we asked for (an NHS may grant less: RFC 2332 5.2.0.1, the CIE's
+ * holding time is what the binding is valid for).
+ */
+static uint32_t nhrp_nhs_holding_s(const struct nhrp_nhs *n)
+{
+	uint32_t s = n->ifp->conf.holdtime;
+
+	return n->granted && n->granted < s ? n->granted : s;
 }
 
 static uint32_t nhrp_nhs_refresh_ms(const struct nhrp_nhs *n)
 {
 	const struct nhrp_iface_conf *c = &n->ifp->conf;
-	uint32_t s = c->reg_timeout ? c->reg_timeout : c->holdtime / 3;
+	uint32_t s = c->reg_timeout ? c->reg_timeout : nhrp_nhs_holding_s(n) / 3;
 
 	return jitter_ms((s ? s : 1) * 1000, 5);
 }
@@ -111,7 +138,7 @@ static bool nhrp_nhs_waiting(const struct nhrp_nhs *n)
 void nhrp_nhs_fsm(struct nhrp_nhs *n, enum nhrp_nhs_event ev)
 {
 	uint64_t now = nhrp_now_ms();
-	uint64_t hold_ms = (uint64_t)n->ifp->conf.holdtime * 1000;
+	uint64_t hold_ms = (uint64_t)nhrp_nhs_holding_s(n) * 1000;
 
 	switch (ev) {
 	case NHRP_NHS_EV_START:
@@ -163,9 +190,9 @@ void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 	uint8_t code;
 
 	for (unsigned i = 0; i < ifp->nnhs; i++)
-		if (ifp->nhs[i].request_id && ifp->nhs[i].request_id == p->request_id &&
-		    ipaddr_equal(&ifp->nhs[i].conf.proto, &p->dst_proto))
-			n = &ifp->nhs[i];
+		if (ifp->nhs[i]->request_id && ifp->nhs[i]->request_id == p->request_id &&
+		    ipaddr_equal(&ifp->nhs[i]->conf.proto, &p->dst_proto))
+			n = ifp->nhs[i];
 	if (!n || !nhrp_iface_is_local(ifp, &p->src_proto) || p->n_cie == 0) {
 		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma, "registration reply nobody asked for");
 		return;
@@ -178,6 +205,7 @@ void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 	n->nat_detected = nat && nat->n_cie && ipaddr_is_set(&nat->cie[0].nbma) &&
 			  !ipaddr_equal(&nat->cie[0].nbma, &ifp->nbma);
 	if (code == NHRP_CODE_SUCCESS) {
+		n->granted = p->cie[0].holding_time;
 		nhrp_nhs_fsm(n, NHRP_NHS_EV_REPLY_OK);
 		return;
 	}

@@ -25,9 +25,9 @@
 static struct nhrp_nhs *nhrp_resolve_pick_nhs(struct nhrp_iface *ifp)
 {
 	for (unsigned i = 0; i < ifp->nnhs; i++)
-		if (ifp->nhs[i].state == NHRP_NHS_UP)
-			return &ifp->nhs[i];
-	return ifp->nnhs ? &ifp->nhs[0] : NULL;
+		if (ifp->nhs[i]->state == NHRP_NHS_UP)
+			return ifp->nhs[i];
+	return ifp->nnhs ? ifp->nhs[0] : NULL;
 }
 
 static void nhrp_resolve_send(struct nhrp_iface *ifp, struct nhrp_cache_entry *e)

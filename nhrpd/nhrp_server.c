@@ -8,14 +8,23 @@
  * binding, or a unique request, is never overwritten by another NBMA
  * address: the request is refused with "unique address already
  * registered" and the existing binding stays.
+ *
+ * The holding time granted is the client's, capped by ours (`ip nhrp
+ * holdtime`), as Cisco's hubs do: the reply's CIE says how long the
+ * binding is valid (RFC 2332 5.2.0.1), so a hub whose holding time was
+ * lowered grants the lower one at the next registration, and the client
+ * refreshes accordingly. A refusal carries 0 (5.2.0.1: "set to 0 on a
+ * NAK").
  */
 #include <string.h>
 
 #include "nhrpd/nhrpd.h"
 
-/* Decide one CIE of a registration; returns its reply code. */
+/* Decide one CIE of a registration; returns its reply code, and the
+ * holding time granted in *granted. */
 static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhrp_packet *p,
-					const struct nhrp_cie *cie, const struct ipaddr *from_nbma)
+					const struct nhrp_cie *cie, const struct ipaddr *from_nbma,
+					uint16_t *granted)
 {
 	const struct ipaddr *proto = ipaddr_is_set(&cie->proto) ? &cie->proto : &p->src_proto;
 	const struct ipaddr *claimed = ipaddr_is_set(&cie->nbma) ? &cie->nbma : &p->src_nbma;
@@ -45,6 +54,8 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 			nhrp_send_purge(ifp, e, &e->purge[i]);
 		e->npurge = 0;
 	}
+	*granted = cie->holding_time < nhrp_iface_holdtime(ifp) ? cie->holding_time
+								: nhrp_iface_holdtime(ifp);
 	if (cie->holding_time == 0) {
 		/* Holding time 0: the client withdraws its registration. */
 		if (e && e->type == NHRP_CACHE_DYNAMIC)
@@ -62,7 +73,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	e->nat = !ipaddr_equal(claimed, from_nbma);
 	e->nbma_claimed = e->nat ? *claimed : (struct ipaddr){0};
 	e->mtu = cie->mtu;
-	nhrp_cache_bind(e, NHRP_CACHE_DYNAMIC, from_nbma, cie->holding_time);
+	nhrp_cache_bind(e, NHRP_CACHE_DYNAMIC, from_nbma, *granted);
 	return NHRP_CODE_SUCCESS;
 }
 
@@ -81,8 +92,12 @@ void nhrp_server_recv_registration(struct nhrp_iface *ifp, struct nhrp_packet *p
 		return;
 	}
 	nhrp_packet_reply_from(p, &rep, NHRP_REGISTRATION_REPLY);
-	for (size_t i = 0; i < p->n_cie; i++)
-		rep.cie[i].code = nhrp_server_register_one(ifp, p, &p->cie[i], from_nbma);
+	for (size_t i = 0; i < p->n_cie; i++) {
+		uint16_t granted = 0;
+
+		rep.cie[i].code = nhrp_server_register_one(ifp, p, &p->cie[i], from_nbma, &granted);
+		rep.cie[i].holding_time = rep.cie[i].code == NHRP_CODE_SUCCESS ? granted : 0;
+	}
 	nhrp_packet_fill_responder(ifp, &rep);
 	/* Cisco NAT extension: tell the client the address we saw. */
 	nat = nhrp_packet_ext(&rep, NHRP_EXT_NAT_ADDRESS);

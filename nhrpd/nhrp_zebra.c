@@ -30,7 +30,7 @@ static const struct zapi_client_ops nhrp_zebra_ops = {
 
 int nhrp_zebra_open(struct nhrpd *d, const struct nhrpd_conf *c)
 {
-	if (!c->zebra)
+	if (!nhrpd_conf_zebra_wanted(c))
 		return 0;
 	d->zebra_distance = c->zebra_distance;
 	d->zebra = zapi_client_new(d->loop, c->zebra_path, (uint16_t)c->zebra_instance,

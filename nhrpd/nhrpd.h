@@ -3,8 +3,13 @@
  * interface, as next-hop client (spoke), next-hop server (hub) or both.
  *
  * Objects, one file each:
- *   nhrpd_conf.c     the `interface` blocks' `ip nhrp ...` lines
+ *   nhrpd_conf.c     the configuration as a whole (read with lib/cmd_conf)
+ *   nhrpd_cmd_*.c    the commands of lib/grammar.def nhrpd owns: config
+ *                    lines, operational commands, the binding
+ *   nhrpd_running_config.c  show running-config
+ *   nhrpd_reconfigure.c     a new configuration applied live, or noticed
  *   nhrp_iface.c     a tunnel interface: data plane handle, NHRP socket
+ *   nhrp_iface_reconf.c     a running interface takes new NHRP settings
  *   nhrp_cache.c     the cache (overlay -> NBMA bindings) mirrored into the
  *                    interface's neighbour table
  *   nhrp_nhs.c       next-hop client: registration with each NHS (FSM)
@@ -15,7 +20,7 @@
  *   nhrp_recv.c      receive path: decode, authenticate, dispatch by type
  *   nhrp_neigh.c     rtnetlink: the kernel's neighbour solicitations
  *   nhrp_multicast.c replication of overlay multicast to peers
- *   nhrpd_ctl.c      control socket: show ip nhrp, show dmvpn, clear
+ *   nhrpd_ctl.c      control socket: live lines and operational commands
  */
 #ifndef DMVPN_NHRPD_H
 #define DMVPN_NHRPD_H
@@ -33,7 +38,6 @@
 #include "nhrpd/nhrp_packet.h"
 #include "routing/zapi_client.h"
 
-#define NHRPD_VERSION "0.1"
 #define NHRP_MAX_IFACES 16
 #define NHRP_MAX_NHS 8
 #define NHRP_MAX_STATIC 64
@@ -46,6 +50,10 @@
 #define NHRP_RESOLVE_TRIES 3
 
 /* ---------- configuration ---------- */
+
+#define NHRPD_CONF_MAX_IFACES 64 /* interface blocks kept, NHRP or not */
+#define NHRP_HOSTNAME_MAX 63	 /* Cisco: 63 characters */
+#define NHRP_AUTH_FILE_MAX 256
 
 struct nhrp_nhs_conf {
 	struct ipaddr proto; /* the NHS's overlay address */
@@ -60,17 +68,24 @@ struct nhrp_map_conf {
 	int line;
 };
 
+/*
+ * One `interface` block, whatever it holds: nhrpd keeps every block so that
+ * `show running-config` gives back what was configured, and runs only the
+ * mGRE tunnels with NHRP lines (nhrpd_conf_iface_runs).
+ */
 struct nhrp_iface_conf {
 	char name[IFNAMSIZ];
 	int line;
+	bool multipoint;	    /* tunnel mode gre multipoint */
+	bool backend_set;	    /* tunnel dataplane given (else the default) */
 	enum dp_backend backend;
 	char source_dev[IFNAMSIZ];  /* tunnel source IFNAME */
 	struct ipaddr source_addr;  /* or tunnel source ADDRESS */
 	struct ipaddr addr;	    /* ip address A/P: our overlay address */
 	unsigned plen;
-	bool nhrp;		    /* has any ip nhrp line */
-	uint32_t network_id;
-	uint32_t holdtime;	    /* seconds */
+	uint32_t network_id;	    /* 0: none */
+	uint32_t holdtime;	    /* seconds in effect: NHRP_DEFAULT_HOLDTIME unless set */
+	bool holdtime_set;
 	uint32_t reg_timeout;	    /* seconds between registrations; 0: holdtime/3 */
 	bool no_unique;
 	bool mcast_dynamic;	    /* ip nhrp map multicast dynamic */
@@ -80,6 +95,7 @@ struct nhrp_iface_conf {
 	bool host_routes;	    /* ip nhrp host-routes: zebra route per registration */
 	uint8_t auth[NHRP_AUTH_MAX];
 	size_t auth_len;	    /* 0: no authentication */
+	char auth_file[NHRP_AUTH_FILE_MAX]; /* where auth came from; "": inline */
 	unsigned nnhs;
 	struct nhrp_nhs_conf nhs[NHRP_MAX_NHS];
 	unsigned nmaps;
@@ -89,22 +105,60 @@ struct nhrp_iface_conf {
 };
 
 #define NHRP_ZEBRA_DEFAULT_DISTANCE 10 /* zebra's own default for NHRP routes */
+#define NHRP_ZEBRA_DEFAULT_PATH "/run/frr/zserv.api"
 
 struct nhrpd_conf {
+	char hostname[NHRP_HOSTNAME_MAX + 1];
 	unsigned nifaces;
-	struct nhrp_iface_conf ifaces[NHRP_MAX_IFACES];
-	/* nhrp zebra [socket PATH] [instance N] [distance D] */
+	struct nhrp_iface_conf ifaces[NHRPD_CONF_MAX_IFACES];
+	/* nhrp zebra [socket PATH] [instance N] [distance D]: the values
+	 * hold the defaults unless given (the *_set flags) */
 	bool zebra;
 	char zebra_path[108];
 	uint32_t zebra_instance;
 	uint32_t zebra_distance;
+	bool zebra_path_set, zebra_instance_set, zebra_distance_set;
 };
 
+/* Read a whole configuration (nothing is kept on an error; errors are
+ * "name:line: reason"). */
 int nhrpd_conf_load(const char *path, struct nhrpd_conf *c, struct strbuf *errors);
 int nhrpd_conf_load_mem(const char *name, const void *data, size_t len, struct nhrpd_conf *c,
 			struct strbuf *errors);
+/* An empty configuration (defaults). */
+void nhrpd_conf_init(struct nhrpd_conf *c);
+/*
+ * The checks of the whole configuration: at most NHRP_MAX_IFACES NHRP
+ * interfaces and, reading a file (name set), each of them complete. Errors
+ * are "name:line: reason", or "reason" when name is NULL (a live line,
+ * where an interface being typed may be incomplete). 0 or -1.
+ */
+int nhrpd_conf_check(const struct nhrpd_conf *c, const char *name, struct strbuf *errors);
 /* Wipe secrets (authentication) held by a configuration. */
 void nhrpd_conf_wipe(struct nhrpd_conf *c);
+/* A heap copy (NULL when out of memory); freed wiped by nhrpd_conf_free. */
+struct nhrpd_conf *nhrpd_conf_dup(const struct nhrpd_conf *c);
+void nhrpd_conf_free(struct nhrpd_conf *c);
+struct nhrp_iface_conf *nhrpd_conf_iface(const struct nhrpd_conf *c, const char *name);
+/* Has the block any ip nhrp line? */
+bool nhrpd_conf_iface_has_nhrp(const struct nhrp_iface_conf *ic);
+/* An mGRE tunnel with NHRP lines: nhrpd runs it. */
+bool nhrpd_conf_iface_runs(const struct nhrp_iface_conf *ic);
+/* What a running interface still lacks ("'tunnel source' is required for
+ * NHRP"), or NULL when complete. */
+const char *nhrpd_conf_iface_incomplete(const struct nhrp_iface_conf *ic);
+unsigned nhrpd_conf_count_running(const struct nhrpd_conf *c);
+/* nhrp zebra, or shortcuts and host routes, which go to zebra. */
+bool nhrpd_conf_zebra_wanted(const struct nhrpd_conf *c);
+/* Read an authentication password file (mode 0600, one line, 1-8
+ * characters) into ic; 0, or -1 with the reason in err. */
+int nhrpd_conf_read_auth_file(struct nhrp_iface_conf *ic, const char *path, struct strbuf *err);
+/*
+ * The configuration as text in canonical order (`show running-config`):
+ * an inline password is "<secret-hidden>" unless secrets.
+ */
+#define NHRPD_SECRET_HIDDEN "<secret-hidden>"
+void nhrpd_running_config(const struct nhrpd_conf *c, bool secrets, struct strbuf *out);
 
 /* ---------- counters ---------- */
 
@@ -242,12 +296,15 @@ struct nhrp_nhs {
 	uint16_t last_code;	/* CIE code of the last reply */
 	unsigned missed;	/* requests without a reply since the last one */
 	uint64_t requests, replies, refusals;
+	uint16_t granted;	/* holding time the NHS granted us (0: none yet) */
 	struct backoff backoff;
 	struct timer timer;
 	bool nat_detected;
 };
 
-void nhrp_nhs_init(struct nhrp_nhs *n, struct nhrp_iface *ifp, const struct nhrp_nhs_conf *c);
+/* A registration with an NHS (stopped until START); NULL when out of memory. */
+struct nhrp_nhs *nhrp_nhs_new(struct nhrp_iface *ifp, const struct nhrp_nhs_conf *c);
+void nhrp_nhs_free(struct nhrp_nhs *n);
 void nhrp_nhs_fsm(struct nhrp_nhs *n, enum nhrp_nhs_event ev);
 void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 			 const struct ipaddr *from_nbma);
@@ -268,7 +325,7 @@ struct nhrp_iface {
 	ev_io mcast_io;
 	struct nhrp_cache cache;
 	unsigned nnhs;
-	struct nhrp_nhs nhs[NHRP_MAX_NHS];
+	struct nhrp_nhs *nhs[NHRP_MAX_NHS]; /* in configured order */
 	struct nhrp_traffic traffic;
 	struct nhrp_shortcut *shortcuts;
 	unsigned nshortcuts;
@@ -304,7 +361,8 @@ struct nhrpd {
 	int neigh_fd;
 	ev_io neigh_io;
 	uint32_t next_request_id;
-	uint64_t started_ms;
+	struct nhrpd_conf *conf; /* the running configuration (what was accepted) */
+	const char *conf_path;	 /* re-read on SIGHUP */
 };
 
 int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c);
@@ -312,6 +370,16 @@ int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c);
  * lived on it and try to attach again. */
 void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why);
 void nhrp_iface_destroy(struct nhrp_iface *ifp);
+/*
+ * Apply what can change while the interface runs (NHRP parameters, NHSes,
+ * static and multicast maps, authentication, redirect/shortcut/host-routes
+ * flags) from c; its tunnel source, data plane and address stay as they
+ * were (those need a restart). Registrations not concerned survive.
+ */
+void nhrp_iface_reconfigure(struct nhrp_iface *ifp, const struct nhrp_iface_conf *c);
+/* Put our address, the static maps and the NHSes of the configuration in
+ * the cache (entries already bound as configured are left alone). */
+void nhrp_iface_load_config(struct nhrp_iface *ifp);
 struct nhrp_iface *nhrp_iface_by_index(struct nhrpd *d, int ifindex);
 struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name);
 uint32_t nhrp_next_request_id(struct nhrpd *d);
@@ -385,6 +453,8 @@ void nhrp_neigh_close(struct nhrpd *d);
 /* Multicast replication. */
 int nhrp_multicast_open(struct nhrp_iface *ifp);
 void nhrp_multicast_close(struct nhrp_iface *ifp);
+/* The configuration changed: open or close replication as it now wants. */
+void nhrp_multicast_update(struct nhrp_iface *ifp);
 
 /* Routes into zebra (nhrp_zebra.c): host routes for registrations, and
  * shortcut routes. No-ops without a zebra connection. */
@@ -423,6 +493,17 @@ void nhrp_redirect_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p
 
 /* Control socket. */
 int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);
+
+/*
+ * Bring the running daemon from configuration old to new (both accepted):
+ * live where possible, otherwise a line "% nhrpd: restart nhrpd to apply:
+ * WHAT" in notices. Only what differs between old and new is touched.
+ */
+void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const struct nhrpd_conf *new,
+		       struct strbuf *notices);
+/* Re-read the configuration file (SIGHUP): applied as by nhrpd_reconfigure,
+ * or logged and ignored when it has errors. */
+void nhrpd_reload(struct nhrpd *d);
 
 uint64_t nhrp_now_ms(void);
 

@@ -13,6 +13,7 @@
 
 #include "lib/ctl.h"
 #include "nhrpd/nhrpd.h"
+#include "nhrpd/nhrpd_cmd.h"
 
 static void nhrpd_usage(FILE *f)
 {
@@ -25,11 +26,25 @@ static void nhrpd_usage(FILE *f)
 		   "  -S           log to syslog instead of standard error\n");
 }
 
+/* SIGHUP: the file again, applied like live lines (or ignored with its
+ * errors logged). */
 static void nhrpd_hup(void *arg)
 {
-	(void)arg;
-	log_warn("SIGHUP: live reload arrives with the shell's configuration engine; "
-		 "restart nhrpd to apply a changed configuration");
+	nhrpd_reload(arg);
+}
+
+/* A command of grammar.def without a handler is a bug of this program. */
+static int nhrpd_binding_ok(void)
+{
+	struct strbuf err;
+	int rc;
+
+	strbuf_init(&err);
+	rc = cmd_binding_check(&nhrpd_binding, &err);
+	if (rc < 0)
+		fprintf(stderr, "nhrpd: bug: %s", strbuf_str(&err));
+	strbuf_free(&err);
+	return rc;
 }
 
 static void nhrpd_shutdown(struct nhrpd *d)
@@ -50,11 +65,12 @@ int main(int argc, char **argv)
 	const char *sock_path = CTL_DEFAULT_DIR "/nhrpd.sock";
 	const char *group = "dmvpn";
 	bool check_only = false, use_syslog = false;
-	static struct nhrpd_conf conf;
+	struct nhrpd_conf *conf;
 	static struct nhrpd d;
 	struct strbuf errors;
 	struct loop_signals sigs;
 	int opt, cat, rc = 0;
+	unsigned nruns;
 
 	while ((opt = getopt(argc, argv, "f:s:g:nd:Sh")) != -1) {
 		switch (opt) {
@@ -93,23 +109,32 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("nhrpd", use_syslog);
+	if (nhrpd_binding_ok() < 0)
+		return 1;
+	if (!(conf = malloc(sizeof(*conf)))) {
+		fputs("nhrpd: out of memory\n", stderr);
+		return 1;
+	}
 	strbuf_init(&errors);
-	if (nhrpd_conf_load(conf_path, &conf, &errors) < 0) {
+	if (nhrpd_conf_load(conf_path, conf, &errors) < 0) {
 		fputs(strbuf_str(&errors), stderr);
 		strbuf_free(&errors);
+		nhrpd_conf_free(conf);
 		return 1;
 	}
 	strbuf_free(&errors);
+	nruns = nhrpd_conf_count_running(conf);
 	if (check_only) {
-		printf("%s: configuration OK, %u NHRP interface%s\n", conf_path, conf.nifaces,
-		       conf.nifaces == 1 ? "" : "s");
-		nhrpd_conf_wipe(&conf);
+		printf("%s: configuration OK, %u NHRP interface%s\n", conf_path, nruns,
+		       nruns == 1 ? "" : "s");
+		nhrpd_conf_free(conf);
 		return 0;
 	}
-	if (conf.nifaces == 0)
+	d.conf = conf;
+	d.conf_path = conf_path;
+	if (nruns == 0)
 		log_warn("%s: no mGRE interface with 'ip nhrp' configuration", conf_path);
 	d.loop = ev_default_loop(EVFLAG_AUTO);
-	d.started_ms = nhrp_now_ms();
 	d.neigh_fd = -1;
 	d.nflog_fd = -1;
 	/* Request IDs from a random start: replies to a previous run of ours
@@ -123,18 +148,18 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	if (nhrp_zebra_open(&d, &conf) < 0) {
+	if (nhrp_zebra_open(&d, conf) < 0) {
 		log_err("cannot set up the zebra client");
 		rc = 1;
 		goto out;
 	}
-	for (unsigned i = 0; i < conf.nifaces; i++)
-		if (nhrp_iface_create(&d, &conf.ifaces[i]) < 0) {
-			log_err("%s: out of memory", conf.ifaces[i].name);
+	for (unsigned i = 0; i < conf->nifaces; i++)
+		if (nhrpd_conf_iface_runs(&conf->ifaces[i]) &&
+		    nhrp_iface_create(&d, &conf->ifaces[i]) < 0) {
+			log_err("%s: out of memory", conf->ifaces[i].name);
 			rc = 1;
 			goto out;
 		}
-	nhrpd_conf_wipe(&conf);
 	if (nhrp_redirect_open(&d) < 0)
 		log_err("redirects (ip nhrp redirect) are not available: see the log above");
 	d.ctl = ctl_server_open(d.loop, sock_path, group, nhrpd_ctl_handle, &d);
@@ -149,8 +174,9 @@ int main(int argc, char **argv)
 	log_notice("shutting down");
 	loop_signals_stop(&sigs, d.loop);
 out:
-	nhrpd_conf_wipe(&conf);
 	nhrpd_shutdown(&d);
+	nhrpd_conf_free(d.conf);
+	d.conf = NULL;
 	ev_loop_destroy(d.loop);
 	return rc;
 }

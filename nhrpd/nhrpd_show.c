@@ -292,7 +292,7 @@ int nhrpd_show_nhs(struct nhrp_iface *ifp, struct nhrpd_show *s)
 	if (s->opts & NHRPD_SHOW_JSON) {
 		nhrpd_show_json_iface(&s->j, ifp, "nhs");
 		for (unsigned i = 0; i < ifp->nnhs; i++)
-			nhrpd_show_nhs_json(&ifp->nhs[i], s);
+			nhrpd_show_nhs_json(ifp->nhs[i], s);
 		json_arr_end(&s->j);
 		json_obj_end(&s->j);
 		return 0;
@@ -306,7 +306,7 @@ int nhrpd_show_nhs(struct nhrp_iface *ifp, struct nhrpd_show *s)
 	strbuf_printf(s->o, "  %-15s %-15s %-8s %-8s %8s %8s %8s %6s %s\n", "NHS", "NBMA", "State",
 		      "Up", "Requests", "Replies", "Refusals", "Missed", "Flags");
 	for (unsigned i = 0; i < ifp->nnhs; i++)
-		nhrpd_show_nhs_text(&ifp->nhs[i], s);
+		nhrpd_show_nhs_text(ifp->nhs[i], s);
 	return 0;
 }
 

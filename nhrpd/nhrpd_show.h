@@ -1,6 +1,6 @@
 /*
  * The renderers of nhrpd's show commands (nhrpd_show.c, nhrpd_show_dmvpn.c),
- * called by the command dispatcher (nhrpd_ctl.c) once per interface. Each
+ * called by the command handlers (nhrpd_cmd_exec.c) once per interface. Each
  * writes text, or one element of the {"interfaces":[...]} array when
  * NHRPD_SHOW_JSON is set.
  */

@@ -32,8 +32,8 @@ static const struct nhrp_nhs *nhrpd_show_nhs_of(const struct nhrp_iface *ifp,
 						const struct nhrp_cache_entry *e)
 {
 	for (unsigned i = 0; e->type == NHRP_CACHE_NHS && i < ifp->nnhs; i++)
-		if (ipaddr_equal(&ifp->nhs[i].conf.proto, &e->proto))
-			return &ifp->nhs[i];
+		if (ipaddr_equal(&ifp->nhs[i]->conf.proto, &e->proto))
+			return ifp->nhs[i];
 	return NULL;
 }
 

@@ -54,6 +54,44 @@ for i in 2 3 4; do
 	nexpect "$i" 5 '.interfaces[0].nhs[0].state == "up" and .interfaces[0].nhs[0].last_code == "success"' show ip nhrp nhs
 done
 nexpect 1 2 '.interfaces[0].type == "hub" and (.interfaces[0].peers | length) == 3' show dmvpn
+
+step "live configuration: the hub grants a lowered holding time at the next registrations"
+# live SITE HEADER LINE: one configuration line through the control socket.
+live() { "$CTL" -s "$(nhrpd_sock "$1")" "$(printf 'configure\n%s\n%s' "$2" "$3")"; }
+out=$(live 1 "interface tun0" "ip nhrp holdtime 6") || fail "holdtime 6 refused: $out"
+[ -z "$out" ] || fail "a live holding time gave a notice: $out"
+"$CTL" -s "$(nhrpd_sock 1)" show running-config | grep -qx " ip nhrp holdtime 6" ||
+	fail "running-config: $("$CTL" -s "$(nhrpd_sock 1)" show running-config)"
+# Spokes ask for 10 s; the hub now grants 6 (and they refresh every 2 s).
+nexpect 1 8 '[.interfaces[0].entries[] | select(.type == "dynamic") | .holding_time] | length == 3 and all(. == 6)' show ip nhrp
+for i in 2 3 4; do nexpect "$i" 3 '.interfaces[0].nhs[0].state == "up"' show ip nhrp nhs; done
+live 1 "interface tun0" "ip nhrp holdtime $HOLD" >/dev/null || fail "holdtime $HOLD refused"
+nexpect 1 8 '[.interfaces[0].entries[] | select(.type == "dynamic") | .holding_time] | all(. == 10)' show ip nhrp
+
+step "live: a refused line changes nothing; a restart-only change is kept with a notice"
+"$CTL" -s "$(nhrpd_sock 1)" show running-config >"$LAB_DIR/rc-before"
+if out=$(live 1 "interface tun0" "ip nhrp holdtime 0" 2>&1); then fail "holdtime 0 accepted: $out"; fi
+if out=$(live 1 "interface tun0" "ip nhrp authentication <secret-hidden>" 2>&1); then fail "the marker accepted"; fi
+[ "$out" = "% the secret was hidden by show running-config: give it again, or use 'ip nhrp authentication file'" ] || fail "marker refusal: $out"
+"$CTL" -s "$(nhrpd_sock 1)" show running-config | diff -u "$LAB_DIR/rc-before" - || fail "a refused line changed the configuration"
+out=$(live 1 "interface tun0" "tunnel source 192.0.2.1")
+[ "$out" = "% nhrpd: restart nhrpd to apply: interface tun0: tunnel source" ] || fail "tunnel source notice: $out"
+out=$(live 1 "interface tun0" "tunnel source eth0")
+[ -z "$out" ] || fail "back to the running tunnel source: $out"
+nexpect 1 2 '[.interfaces[0].entries[] | select(.type == "dynamic")] | length == 3' show ip nhrp
+
+step "live: an NHS added to a spoke is registered with at once, removed it goes; maps on the hub"
+live 3 "interface tun0" "ip nhrp nhs 10.0.0.99 nbma 192.0.2.99" >/dev/null || fail "nhs refused"
+nexpect 3 5 '(.interfaces[0].nhs | length) == 2 and .interfaces[0].nhs[0].state == "up" and .interfaces[0].nhs[1].requests >= 1' show ip nhrp nhs
+nexpect 3 2 '.interfaces[0].entries | any(.protocol == "10.0.0.99" and .type == "nhs")' show ip nhrp
+live 3 "interface tun0" "no ip nhrp nhs 10.0.0.99" >/dev/null || fail "no nhs refused"
+nexpect 3 2 '(.interfaces[0].nhs | length) == 1 and .interfaces[0].nhs[0].state == "up"' show ip nhrp nhs
+nexpect 3 2 '.interfaces[0].entries | all(.protocol != "10.0.0.99")' show ip nhrp
+live 1 "interface tun0" "ip nhrp map 10.0.0.88 192.0.2.88" >/dev/null || fail "map refused"
+nexpect 1 2 '.interfaces[0].entries | any(.protocol == "10.0.0.88" and .type == "static")' show ip nhrp
+live 1 "interface tun0" "no ip nhrp map 10.0.0.88" >/dev/null || fail "no map refused"
+nexpect 1 2 '.interfaces[0].entries | all(.protocol != "10.0.0.88")' show ip nhrp
+nexpect 1 2 '[.interfaces[0].entries[] | select(.type == "dynamic")] | length == 3' show ip nhrp
 # The hub reaches its spokes through the neighbour entries nhrpd made.
 [ "$(neigh_lladdr 1 10.0.0.3)" = "$(nbma_lladdr 192.0.2.3)" ] || fail "hub has no neighbour for 10.0.0.3"
 ping_ok 1 10.0.0.3 || fail "hub cannot ping spoke 3"

@@ -56,6 +56,20 @@ step "the hub's host routes for its registered spokes are in its zebra"
 lab_wait 5 zebra_has 1 10.0.0.2/32 '.["10.0.0.2/32"][0].protocol == "nhrp"' ||
 	fail "hub: no nhrp host route for 10.0.0.2: $(frr_vtysh 1 'show ip route nhrp')"
 
+step "live: host routes and redirect turned off and on again on the running hub"
+live() { "$CTL" -s "$(nhrpd_sock "$1")" "$(printf 'configure\n%s\n%s' "$2" "$3")"; }
+no_host_route() { ! zebra_has 1 10.0.0.2/32 '.["10.0.0.2/32"][0].protocol == "nhrp"'; }
+out=$(live 1 "interface tun0" "no ip nhrp host-routes") && [ -z "$out" ] || fail "no host-routes: $out"
+lab_wait 5 no_host_route || fail "host route stayed: $(frr_vtysh 1 'show ip route nhrp')"
+out=$(live 1 "interface tun0" "ip nhrp host-routes") && [ -z "$out" ] || fail "host-routes: $out"
+lab_wait 5 zebra_has 1 10.0.0.2/32 '.["10.0.0.2/32"][0].protocol == "nhrp"' ||
+	fail "host route not back: $(frr_vtysh 1 'show ip route nhrp')"
+out=$(live 1 "interface tun0" "no ip nhrp redirect") && [ -z "$out" ] || fail "no redirect: $out"
+lab_r 1 nft list table inet dmvpn_nhrpd >/dev/null 2>&1 && fail "the redirect table stayed"
+out=$(live 1 "interface tun0" "ip nhrp redirect") && [ -z "$out" ] || fail "redirect: $out"
+lab_r 1 nft list table inet dmvpn_nhrpd | grep -q 'iifname "tun0" oifname "tun0"' ||
+	fail "redirect rule not back: $(lab_r 1 nft list ruleset)"
+
 step "redistribute nhrp: the spokes learn the hub's NHRP host routes by BGP"
 bgp_has() { frr_vtysh "$1" "show bgp ipv4 unicast $2 json" | jq -e '.paths | length > 0' >/dev/null 2>&1; }
 lab_wait 10 bgp_has 2 10.0.0.3/32 || fail "spoke 2 did not learn 10.0.0.3/32 by BGP: $(frr_vtysh 2 'show bgp ipv4 unicast'); hub: $(frr_vtysh 1 'show bgp ipv4 unicast' 'show running-config' 'show ip route')"
