@@ -36,15 +36,14 @@ static int iked_cmd_profile(struct cmd_exec *x, const struct cmd_args *a)
 	const char *name = cmd_arg(a, "WORD", 0);
 	struct iked_profile *p;
 
-	/* A file defines each profile once; live, the header finds it. */
-	if (!x->live && iked_conf_profile(c, name)) {
-		strbuf_printf(x->out, "profile %s defined twice", name);
-		return -1;
-	}
+	/* As in IOS, the header again continues the profile's block, in a
+	 * file as live; it keeps the line where it was first defined. */
+	bool known = iked_conf_profile(c, name) != NULL;
+
 	p = iked_conf_profile_edit(c, name, true, x->out);
 	if (!p)
 		return -1;
-	if (!x->live)
+	if (!x->live && !known)
 		p->line = x->lineno;
 	x->block_ctx = p;
 	return 0;

@@ -28,13 +28,8 @@ int mgred_cmd_interface(struct cmd_exec *x, const struct cmd_args *a)
 	const char *name = cmd_arg(a, "IFNAME", 0);
 	struct mgred_iface_conf *ic = mgred_conf_find(c, name);
 
-	if (ic && !x->live) {
-		/* A file has one block per interface: show running-config
-		 * gives it back that way. Live, the header names the block. */
-		strbuf_printf(x->out, "interface %s defined twice (first at line %d)", name,
-		              ic->line);
-		return -1;
-	}
+	/* As in IOS, `interface X` again continues X's block (in a file or
+	 * live), so every daemon reads a reopened block alike. */
 	if (!ic) {
 		if (c->nifaces == MGRED_MAX_IFACES) {
 			strbuf_printf(x->out, "at most %d interfaces", MGRED_MAX_IFACES);

@@ -24,7 +24,7 @@ need_root
 lab_init dmib
 TM=dmib-$$
 # The terminal session goes with the lab, whatever the exit.
-trap 'rc=$?; tmux -L "$TM" kill-server 2>/dev/null; (exit $rc); lab_destroy' EXIT
+trap 'rc=$?; set +e; tmux -L "$TM" kill-server 2>/dev/null; (exit $rc); lab_destroy' EXIT
 lab_create 2
 
 SH=${SH:-$REPO/build/asan/dmvpnsh}
@@ -174,36 +174,50 @@ tmux -L "$TM" new-session -d -s sh -x 150 -y 50 \
 	"$SH -d $(ctl_dir 1) -f $(conf 1) -V '$(vtysh_cmd 1)'; echo SHELL-EXITED \$?; sleep 60"
 pane() { tmux -L "$TM" capture-pane -t sh -p -S -200; }
 pane_has() { pane | grep -qE -- "$1"; }
+# last_is RE: the line the cursor is on (the prompt and what is typed)
+last_is() { pane | sed '/^$/d' | tail -n 1 | grep -qE -- "$1"; }
+# keys KEY...: named keys (Enter, Tab, Up); text TEXT: literal characters
+# (tmux would take "end" for the End key)
 keys() { tmux -L "$TM" send-keys -t sh "$@"; }
-lab_wait 10 pane_has '^hub1# $' || fail "no hub1# prompt: $(pane)"
-keys '?'
+text() { tmux -L "$TM" send-keys -t sh -l "$1"; }
+lab_wait 10 last_is '^hub1# ?$' || fail "no hub1# prompt: $(pane)"
+text '?'
 lab_wait 5 pane_has '^  configure +Enter configuration mode' || fail "? at exec: $(pane)"
 pane_has '^  show +Show running' && pane_has '^  write ' || fail "? misses commands: $(pane)"
-keys 'sh' Tab
-lab_wait 5 pane_has '^hub1# show $' || fail "TAB did not complete show: $(pane)"
-keys 'dm' Tab Enter
-lab_wait 5 pane_has '^hub1# show dmvpn $' || fail "TAB did not complete dmvpn: $(pane)"
+text 'sh'
+keys Tab
+lab_wait 5 last_is '^hub1# show ?$' || fail "TAB did not complete show: $(pane)"
+text 'dm'
+keys Tab Enter
+lab_wait 5 pane_has '^hub1# show dmvpn ?$' || fail "TAB did not complete dmvpn: $(pane)"
 lab_wait 5 pane_has '192\.0\.2\.2 +10\.0\.0\.2' || fail "show dmvpn printed no peer: $(pane)"
-keys 'sh ip nh traf' Enter
+text 'sh ip nh traf'
+keys Enter
 lab_wait 5 pane_has '^  registration-request +[0-9]+' || fail "abbreviation sh ip nh traf: $(pane)"
 before=$(pane | grep -c '^hub1# sh ip nh traf' || true)
 keys Up
-lab_wait 5 pane_has '^hub1# sh ip nh traf$' || fail "history Up: $(pane)"
+lab_wait 5 last_is '^hub1# sh ip nh traf$' || fail "history Up: $(pane)"
 keys Enter
 lab_wait 5 test "$(pane | grep -c '^hub1# sh ip nh traf')" -gt "$before" || fail "history line not run: $(pane)"
-keys 'configure terminal' Enter
-lab_wait 5 pane_has '^hub1\(config\)# $' || fail "no config prompt: $(pane)"
-keys 'interface tun0' Enter
-lab_wait 5 pane_has '^hub1\(config-if\)# $' || fail "no config-if prompt: $(pane)"
-keys 'ip nhrp holdtime 300' Enter 'end' Enter
-lab_wait 5 pane_has '^hub1# $' || fail "end did not leave config mode: $(pane)"
+text 'configure terminal'
+keys Enter
+lab_wait 5 last_is '^hub1\(config\)# ?$' || fail "no config prompt: $(pane)"
+text 'interface tun0'
+keys Enter
+lab_wait 5 last_is '^hub1\(config-if\)# ?$' || fail "no config-if prompt: $(pane)"
+text 'ip nhrp holdtime 300'
+keys Enter
+text 'end'
+keys Enter
+lab_wait 5 last_is '^hub1# ?$' || fail "end did not leave config mode: $(pane)"
 ! pane_has '^%' || fail "an error in the session: $(pane)"
 # The next Registration Reply from the hub grants 300 s (spoke asks 600).
 lab_wait 15 capture_seen "$LAB_DIR/reg.pcap" 'nhrp.hdr.op.type == 4 && ip.src == 192.0.2.1 && nhrp.htime == 300' ||
 	fail "no Registration Reply with holding time 300: $(tshark -r "$LAB_DIR/reg.pcap" -Y 'nhrp.hdr.op.type == 4' -T fields -e nhrp.htime 2>/dev/null | sort | uniq -c)"
 capture_stop
 dsh 1 -c "show running-config" | grep -qx " ip nhrp holdtime 300" || fail "running-config lacks holdtime 300"
-keys 'exit' Enter
+text 'exit'
+keys Enter
 lab_wait 5 pane_has '^SHELL-EXITED 0' || fail "exit: $(pane)"
 
 step "a refused line changes nothing; a malformed file is refused with file:line"

@@ -409,15 +409,17 @@ static void test_profile_errors(void **state)
 	             "test.conf:1: profile name 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456': up to 31 "
 	             "characters");
 
-	/* The same name twice: the second is reported at its own line. */
+	/* The same name again continues the profile (as IOS does). */
 	psk = psk_file("secret\n");
 	snprintf(body, sizeof(body),
 	         " dpd 10\n"
 	         "crypto ikev2 profile DMVPN\n"
-	         " authentication pre-shared-key file %s\n",
-	         psk);
-	expect_error(profile(text, sizeof(text), "DMVPN", psk, body),
-	             "test.conf:4: profile DMVPN defined twice");
+	         " lifetime ike 600\n");
+	load_ok(profile(text, sizeof(text), "DMVPN", psk, body));
+	assert_int_equal(conf.nprofiles, 1);
+	assert_int_equal(conf.profiles[0]->dpd, 10);
+	assert_int_equal(conf.profiles[0]->ike_lifetime, 600);
+	iked_conf_wipe(&conf);
 
 	expect_body_error(" frobnicate\n", "test.conf:3: Unknown command: frobnicate");
 	expect_body_error(" dpd 10\n identity remote any\n",

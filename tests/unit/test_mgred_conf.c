@@ -210,8 +210,6 @@ static void test_errors(void **state)
 	/* mgred's own checks */
 	expect_error("interface tun1\n tunnel mode gre multipoint\n ip address 10.0.1.1/24\n",
 	             "test.conf:1: interface tun1: 'tunnel source' is required");
-	expect_error(TUN0 "!\ninterface tun0\n", "test.conf:5: interface tun0 defined twice "
-	                                         "(first at line 1)");
 	expect_error(TUN0 " tunnel key 7\n!\ninterface tun1\n tunnel mode gre multipoint\n"
 	                  " tunnel source eth0\n tunnel key 7\n",
 	             "test.conf:6: interface tun1: same tunnel source and key as tun0 (line 1)");
@@ -230,6 +228,16 @@ static void test_errors(void **state)
 	             "test.conf:3: interface tun1 is not configured");
 	/* Every error at once. */
 	expect_error(TUN0 " tunnel ttl 0\n mtu 1\n", "test.conf:5: Invalid input at '1'");
+}
+
+/* As in IOS, `interface tun0` again continues the same block. */
+static void test_reopened_block(void **state)
+{
+	(void)state;
+	load_ok(TUN0 "!\ninterface tun0\n tunnel key 7\n");
+	assert_int_equal(conf.nifaces, 1);
+	assert_true(conf.ifaces[0].has_key);
+	assert_int_equal(conf.ifaces[0].key, 7);
 }
 
 static void test_not_ours_and_defaults(void **state)
@@ -419,7 +427,7 @@ int main(void)
 	    cmocka_unit_test(test_rich),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_not_ours_and_defaults),
+	    cmocka_unit_test(test_reopened_block), cmocka_unit_test(test_not_ours_and_defaults),
 	    cmocka_unit_test(test_live),
 	    cmocka_unit_test(test_exec),
 	};
