@@ -57,7 +57,7 @@ int sh_call(struct sh *sh, enum sh_daemon d, const char *line, struct strbuf *re
 int sh_show_running_config(struct sh *sh, bool json);
 int sh_running_config_text(struct sh *sh, bool secrets, struct strbuf *out, struct strbuf *err);
 int sh_write_memory(struct sh *sh);
-int sh_show_startup_config(struct sh *sh);
+int sh_show_startup_config(struct sh *sh, bool json);
 void sh_refresh_hostname(struct sh *sh);
 
 /* sh_dmvpn.c */

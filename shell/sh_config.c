@@ -304,9 +304,37 @@ int sh_write_memory(struct sh *sh)
 	return rc;
 }
 
-int sh_show_startup_config(struct sh *sh)
+/*
+ * The file as written may hold an inline NHRP password: each line is
+ * resolved like the daemons would, and the password's line is shown the
+ * way show running-config shows it (abbreviated spellings included).
+ */
+static void sh_mask_secrets(char *text, struct strbuf *out)
 {
+	struct cmd_args *a = calloc(1, sizeof(*a));
+	char *save = NULL;
+
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		struct strbuf err;
+		bool secret;
+
+		strbuf_init(&err);
+		secret = a && (l[0] == ' ' || l[0] == '\t') &&
+		         cmd_resolve_line(CMD_NODE_INTERFACE, 0, l, a, &err) == 0 &&
+		         a->def->id == CMD_NHRP_AUTHENTICATION;
+		strbuf_free(&err);
+		strbuf_printf(out, "%s\n", secret ? " ip nhrp authentication <secret-hidden>" : l);
+	}
+	if (a)
+		explicit_bzero(a, sizeof(*a));
+	free(a);
+}
+
+int sh_show_startup_config(struct sh *sh, bool json)
+{
+	struct strbuf masked;
 	FILE *f = fopen(sh->config_path, "re");
+	struct strbuf text;
 	char buf[4096];
 	size_t n;
 
@@ -314,11 +342,39 @@ int sh_show_startup_config(struct sh *sh)
 		sh_error(sh, "%% %s: %s\n", sh->config_path, strerror(errno));
 		return -1;
 	}
-	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
-		buf[n] = '\0';
-		sh_print(sh, buf);
-	}
+	strbuf_init(&text);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&text, buf, n);
 	fclose(f);
+	strbuf_init(&masked);
+	sh_mask_secrets(text.s ? text.s : (char *)"", &masked);
+	if (text.s)
+		explicit_bzero(text.s, text.cap);
+	strbuf_free(&text);
+	text = masked;
+	if (json) {
+		struct strbuf out;
+		struct json j;
+		char *save = NULL;
+
+		strbuf_init(&out);
+		json_init(&j, &out);
+		json_obj_begin(&j);
+		json_kv_str(&j, "path", sh->config_path);
+		json_key(&j, "lines");
+		json_arr_begin(&j);
+		for (char *l = strtok_r(text.s ? text.s : (char *)"", "\n", &save); l;
+		     l = strtok_r(NULL, "\n", &save))
+			json_str(&j, l);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		strbuf_puts(&out, "\n");
+		sh_print(sh, strbuf_str(&out));
+		strbuf_free(&out);
+	} else {
+		sh_print(sh, strbuf_str(&text));
+	}
+	strbuf_free(&text);
 	return 0;
 }
 

@@ -240,7 +240,7 @@ static int sh_run_shell(struct sh *sh, const struct cmd_args *a, const char *exp
 	case CMD_SHOW_RUNNING_CONFIG:
 		return sh_show_running_config(sh, json);
 	case CMD_SHOW_STARTUP_CONFIG:
-		return sh_show_startup_config(sh);
+		return sh_show_startup_config(sh, json);
 	case CMD_SHOW_DMVPN:
 		if (cmd_has(a, "detail"))
 			return sh_show_dmvpn_detail(sh, json);

@@ -216,6 +216,20 @@ lab_wait 15 capture_seen "$LAB_DIR/reg.pcap" 'nhrp.hdr.op.type == 4 && ip.src ==
 	fail "no Registration Reply with holding time 300: $(tshark -r "$LAB_DIR/reg.pcap" -Y 'nhrp.hdr.op.type == 4' -T fields -e nhrp.htime 2>/dev/null | sort | uniq -c)"
 capture_stop
 dsh 1 -c "show running-config" | grep -qx " ip nhrp holdtime 300" || fail "running-config lacks holdtime 300"
+# The pager, and its off switch.
+text 'terminal length 6'
+keys Enter
+text 'show running-config'
+keys Enter
+lab_wait 5 last_is '--More--' || fail "no pager prompt: $(pane)"
+keys q
+lab_wait 5 last_is '^hub1# ?$' || fail "q did not end the page: $(pane)"
+text 'terminal length 0'
+keys Enter
+text 'show running-config'
+keys Enter
+lab_wait 5 last_is '^hub1# ?$' || fail "no prompt after the full config: $(pane)"
+[ "$(pane | sed '/^$/d' | tail -n 2 | head -n 1)" = "end" ] || fail "terminal length 0 still pages: $(pane)"
 text 'exit'
 keys Enter
 lab_wait 5 pane_has '^SHELL-EXITED 0' || fail "exit: $(pane)"
@@ -260,6 +274,11 @@ dsh 1 -c "show running-config" >"$LAB_DIR/run-after"
 diff -u "$LAB_DIR/run-before" "$LAB_DIR/run-after" || fail "running-config differs after the restart"
 dexpect 1 '(.interfaces[0].peers | length) == 1' "show dmvpn json" 15
 dsh 1 -c "copy running-config startup-config" | grep -q '\[OK\]' || fail "copy running-config startup-config"
+dsh 1 -c "show startup-config" >"$LAB_DIR/startup"
+grep -qx " ip nhrp authentication <secret-hidden>" "$LAB_DIR/startup" && ! grep -q s3cret "$LAB_DIR/startup" ||
+	fail "show startup-config shows the secret: $(cat "$LAB_DIR/startup")"
+djq 1 '(.lines | index([" ip nhrp holdtime 300"]) != null) and (.path | endswith("r1.conf"))' \
+	"show startup-config json" || fail "show startup-config json"
 
 step "FRR in the same shell: show ip route through vtysh"
 lab_wait 10 sh -c "$(printf '%q ' "$SH" -d "$(ctl_dir 1)" -V "$(vtysh_cmd 1)" -c "show ip route") | grep -q 'C>\* 10.0.0.0/24 is directly connected, tun0'" ||
