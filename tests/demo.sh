@@ -18,8 +18,15 @@ cd "$(dirname "$0")/.."
 MGRED=${MGRED:-build/release/mgred}
 NHRPD=${NHRPD:-build/release/nhrpd}
 CTL=${CTL:-build/release/dmvpnctl}
+SH=${SH:-build/release/dmvpnsh}
 banner() { printf '\n=== %s\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
+# dsh SITE COMMAND: dmvpnsh on that router (no iked in this demo)
+dsh() {
+	printf 'r%s$ dmvpnsh -c "%s"\n' "$1" "$2"
+	"$SH" --mgred "$LAB_DIR/r$1.sock" --nhrpd "$LAB_DIR/nhrpd-r$1.sock" --iked "$LAB_DIR/none" \
+		-f "$LAB_DIR/r$1.conf" -c "$2"
+}
 
 lab_init ddemo
 lab_create 3
@@ -29,7 +36,8 @@ banner "configuration files (configs/hub.conf, configs/spoke.conf as templates)"
 for i in 1 2 3; do
 	tmpl=configs/spoke.conf
 	[ "$i" = 1 ] && tmpl=configs/hub.conf
-	sed "s|ip address 10.0.0.[0-9]*/24|ip address $(lab_overlay "$i")/24|" "$tmpl" >"$LAB_DIR/r$i.conf"
+	sed -e "s|ip address 10.0.0.[0-9]*/24|ip address $(lab_overlay "$i")/24|" \
+		-e "s|^hostname spoke2|hostname spoke$i|" "$tmpl" >"$LAB_DIR/r$i.conf"
 	lab_spawn "$i" "mgred-r$i" "$MGRED" -f "$LAB_DIR/r$i.conf" -s "$LAB_DIR/r$i.sock"
 done
 grep -v '^!' "$LAB_DIR/r1.conf"
@@ -49,8 +57,8 @@ registered() {
 		grep -o '"type":"dynamic"' | wc -l | grep -qx 2
 }
 lab_wait 15 registered || { cat "$LAB_DIR/nhrpd-r1.log"; exit 1; }
-show "$CTL" -s "$LAB_DIR/nhrpd-r1.sock" show dmvpn
-show "$CTL" -s "$LAB_DIR/nhrpd-r2.sock" show ip nhrp nhs
+dsh 1 "show dmvpn"
+dsh 2 "show ip nhrp nhs"
 
 # Phase 2 routing: each LAN via the overlay address of the router that
 # owns it. Spoke to spoke, the next hop is the other spoke: the kernel's
@@ -84,13 +92,17 @@ tshark -r "$LAB_DIR/demo.pcap" -T fields -E occurrence=f \
 	awk -F'\t' '{ printf "%-24s %-11s %-7s %s\n", $1 ">" $2, $3, $4, $5 }'
 
 banner "spoke 2 resolved spoke 3: its NHRP cache and neighbour entry"
-show "$CTL" -s "$LAB_DIR/nhrpd-r2.sock" show ip nhrp
+dsh 2 "show ip nhrp"
 show ip -n "$(lab_ns_router 2)" neigh show dev tun0
 
 banner "the hub's counters: only NHRP went through it, the pings went direct"
-show "$CTL" -s "$LAB_DIR/r1.sock" show interface tunnel
+dsh 1 "show interface tunnel"
+dsh 1 "show ip nhrp traffic"
 
-show "$CTL" -s "$LAB_DIR/nhrpd-r1.sock" show ip nhrp traffic
+banner "dmvpnsh on the hub: a live change, then the running configuration"
+printf 'configure terminal\ninterface tun0\nip nhrp holdtime 300\nend\n' | tee /dev/stderr |
+	"$SH" --mgred "$LAB_DIR/r1.sock" --nhrpd "$LAB_DIR/nhrpd-r1.sock" --iked "$LAB_DIR/none" 2>&1
+dsh 1 "show running-config"
 
 banner "tearing down"
 LAB_KEEP_LOGS=
