@@ -139,7 +139,12 @@ build/asan/tests/unit/%: build/asan/obj/tests/unit/%.o $(UNIT_DEPS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(asan_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
-build/fuzz/tests/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $(call obj,fuzz,$(CODEC_SRC) $(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) $(LIB_SRC))
+# The daemons' objects (not their main) link in too: config readers are
+# fuzzed with their handlers.
+FUZZ_DEPS := $(call obj,fuzz,$(sort $(CODEC_SRC) $(LIB_SRC) $(GRE_SRC) \
+	$(filter-out gre/mgred/mgred_main.c,$(MGRED_SRC)) $(filter-out nhrpd/nhrpd_main.c,$(NHRPD_SRC)) \
+	$(ROUTING_SRC) $(filter-out iked/iked_main.c,$(IKED_SRC))))
+build/fuzz/tests/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $(FUZZ_DEPS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(FUZZ_CC) $(SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)

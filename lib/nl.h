@@ -7,6 +7,8 @@
 #ifndef DMVPN_NL_H
 #define DMVPN_NL_H
 
+#include <linux/netlink.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +33,16 @@ int nlh_addr_find_link(struct nlh *h, const struct ipaddr *a, int *ifindex);
 int nlh_neigh_replace(struct nlh *h, int ifindex, const struct ipaddr *dst, const uint8_t *lladdr,
 		      size_t lladdr_len, int permanent);
 int nlh_neigh_delete(struct nlh *h, int ifindex, const struct ipaddr *dst);
+
+/*
+ * NLMSG_OK with the comparison done in one signedness: len (what is left
+ * of a receive buffer) is an int that NLMSG_NEXT may drive negative, the
+ * header's length is unsigned.
+ */
+static inline bool nl_msg_ok(const struct nlmsghdr *h, int len)
+{
+	return len >= (int)sizeof(*h) && h->nlmsg_len >= sizeof(*h) &&
+	       h->nlmsg_len <= (unsigned)len;
+}
 
 #endif

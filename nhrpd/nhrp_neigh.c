@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/nl.h"
 #include "nhrpd/nhrpd.h"
 
 static void nhrp_neigh_msg(struct nhrpd *d, const struct nlmsghdr *h)
@@ -78,7 +79,7 @@ static void nhrp_neigh_readable(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		int len = (int)n;
 
-		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; nl_msg_ok(h, len);
 		     h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_type == RTM_GETNEIGH)
 				nhrp_neigh_msg(d, h);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "gre/mgre_lladdr.h"
+#include "lib/nl.h"
 #include "nhrpd/nhrpd.h"
 
 #define NHRP_NFLOG_GROUP 2001
@@ -244,7 +245,7 @@ static void nhrp_nflog_readable(struct ev_loop *loop, ev_io *w, int revents)
 				continue; /* dropped logs: the next hairpin logs again */
 			return;
 		}
-		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; nl_msg_ok(h, len);
 		     h = NLMSG_NEXT(h, len))
 			nhrp_nflog_msg(d, h);
 	}

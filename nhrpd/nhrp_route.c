@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "lib/nl.h"
 #include "nhrpd/nhrpd.h"
 
 static int nhrp_route_parse(const struct nlmsghdr *h, struct nhrp_route_info *ri)
@@ -66,7 +67,7 @@ static void nhrp_route_local_prefix(int fd, const struct ipaddr *dst, struct nhr
 	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
 		int len = (int)n;
 
-		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; nl_msg_ok(h, len);
 		     h = NLMSG_NEXT(h, len)) {
 			const struct ifaddrmsg *ifa = NLMSG_DATA(h);
 			const struct rtattr *rta;
@@ -127,7 +128,7 @@ int nhrp_route_lookup(const struct ipaddr *dst, struct nhrp_route_info *ri)
 		goto out;
 	int len = (int)n;
 
-	for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, len);
+	for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; nl_msg_ok(h, len);
 	     h = NLMSG_NEXT(h, len)) {
 		if (h->nlmsg_type == NLMSG_ERROR)
 			break; /* no route: ENETUNREACH */
