@@ -71,8 +71,6 @@ static int sh_interactive(struct sh *sh)
 		if (line[strspn(line, " \t")] != '\0') {
 			line_edit_history_add(le, line);
 			sh_run_line(sh, line);
-			if (strncmp(line, "hostname", 8) == 0 || strstr(line, " hostname"))
-				sh_refresh_hostname(sh);
 		}
 		free(line);
 	}

@@ -176,8 +176,9 @@ static int sh_configure(struct sh *sh, const struct cmd_args *a, const char *lin
 			strbuf_free(&reply);
 		}
 	}
-	if (rc == 0 && a->def->id == CMD_HOSTNAME)
-		snprintf(sh->hostname, sizeof(sh->hostname), "%s", a->argv[1]);
+	/* The prompt follows the router's name. */
+	if (rc == 0 && (a->def->id == CMD_HOSTNAME || a->def->id == CMD_NO_HOSTNAME))
+		sh_refresh_hostname(sh);
 	return rc;
 }
 
@@ -305,8 +306,21 @@ int sh_run_line(struct sh *sh, const char *line)
 	strbuf_init(&err);
 	strbuf_init(&expanded);
 	if (cmd_resolve_line(sh->node, 0, line, a, &err) < 0) {
-		sh_error(sh, "%s", strbuf_str(&err));
-		goto out;
+		/* As IOS does, a global command typed inside a block leaves
+		 * the block (so a pasted configuration reads like a file). */
+		struct strbuf ignored;
+		bool global;
+
+		strbuf_init(&ignored);
+		global = (sh->node == CMD_NODE_INTERFACE || sh->node == CMD_NODE_IKEV2_PROFILE) &&
+		         cmd_resolve_line(CMD_NODE_CONFIG, 0, line, a, &ignored) == 0;
+		strbuf_free(&ignored);
+		if (!global) {
+			sh_error(sh, "%s", strbuf_str(&err));
+			goto out;
+		}
+		sh->node = CMD_NODE_CONFIG;
+		sh->header[0] = '\0';
 	}
 	cmd_args_line(a, &expanded);
 	if (a->def->owners & CMD_OWN_SHELL) {

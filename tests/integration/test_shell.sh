@@ -168,6 +168,14 @@ grep -qx "hostname hub1" "$LAB_DIR/run1" || fail "no hostname in $(cat "$LAB_DIR
 grep -qx " tunnel key 42" "$LAB_DIR/run1" && grep -qx " ip nhrp holdtime 600" "$LAB_DIR/run1" &&
 	grep -qx " proposal aes256gcm16-prfsha384-x25519" "$LAB_DIR/run1" || fail "lines missing: $(cat "$LAB_DIR/run1")"
 
+step "show running-config pasted back into configure terminal changes nothing"
+dsh 2 -c "show running-config" >"$LAB_DIR/paste"
+{ echo "configure terminal"; cat "$LAB_DIR/paste"; } | dsh 2 >"$LAB_DIR/paste.out" 2>&1 ||
+	fail "pasting the running-config back failed: $(cat "$LAB_DIR/paste.out")"
+dsh 2 -c "show running-config" | diff -u "$LAB_DIR/paste" - || fail "running-config changed by its own text"
+grep -q '^%' "$LAB_DIR/paste.out" && fail "notices or errors on a paste of the same config: $(cat "$LAB_DIR/paste.out")"
+djq 2 '.interfaces[0].nhs[0].state == "up"' "show ip nhrp nhs json" || fail "the spoke lost its NHS"
+
 step "a terminal: ?, TAB, abbreviation, history, live holding time"
 capture_start "$LAB_DIR/reg.pcap" "ip proto 47"
 tmux -L "$TM" new-session -d -s sh -x 150 -y 50 \
