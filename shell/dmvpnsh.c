@@ -72,6 +72,7 @@ static int sh_interactive(struct sh *sh)
 			line_edit_history_add(le, line);
 			sh_run_line(sh, line);
 		}
+		explicit_bzero(line, strlen(line)); /* it may have set a password */
 		free(line);
 	}
 	if (!sh->quit)
@@ -99,6 +100,8 @@ static int sh_script(struct sh *sh, FILE *in)
 			failures++;
 		}
 	}
+	if (line)
+		explicit_bzero(line, cap);
 	free(line);
 	return failures ? 1 : 0;
 }

@@ -172,6 +172,9 @@ static int sh_configure(struct sh *sh, const struct cmd_args *a, const char *lin
 			} else if (p == 1 && reply.len) {
 				sh_print(sh, strbuf_str(&reply)); /* notices: restart needed */
 			}
+			/* The line may set a password. */
+			if (req.s)
+				explicit_bzero(req.s, req.len);
 			strbuf_free(&req);
 			strbuf_free(&reply);
 		}
@@ -342,7 +345,10 @@ int sh_run_line(struct sh *sh, const char *line)
 	}
 out:
 	strbuf_free(&err);
+	if (expanded.s)
+		explicit_bzero(expanded.s, expanded.len);
 	strbuf_free(&expanded);
+	explicit_bzero(a, sizeof(*a));
 	free(a);
 	return rc;
 }
