@@ -13,7 +13,6 @@ int iked_ctl_handle(void *ctx, const char *line, struct strbuf *out)
 	struct iked *d = ctx;
 	char buf[2 * CMD_MAX_LINE + 4];
 	const char *header, *cline;
-	int rc;
 
 	switch (cmd_conf_request_parse(line, buf, sizeof(buf), &header, &cline)) {
 	case CMD_CONF_APPLY:
@@ -23,10 +22,7 @@ int iked_ctl_handle(void *ctx, const char *line, struct strbuf *out)
 	case CMD_CONF_NONE:
 		break;
 	}
-	rc = cmd_exec_line(iked_binding(), d, line, (unsigned)ctl_request_uid(), out);
-	if (rc == 1) {
-		strbuf_printf(out, "%% not an iked command: %s\n", line);
-		return -1;
-	}
-	return rc;
+	/* Resolved among this daemon's commands only: another's is refused
+	 * as unknown here, with the reason. */
+	return cmd_exec_line(iked_binding(), d, line, (unsigned)ctl_request_uid(), out);
 }

@@ -158,14 +158,7 @@ void iked_reload(void *arg)
 	strbuf_init(&errors);
 	if (iked_conf_load(d->conf_path, cand, &errors) < 0) {
 		/* One log line per error, as -n prints them. */
-		for (char *s = errors.s, *nl; s && *s; s = nl + 1) {
-			nl = strchr(s, '\n');
-			if (nl)
-				*nl = '\0';
-			log_err("SIGHUP: %s", s);
-			if (!nl)
-				break;
-		}
+		log_lines(LOG_LVL_ERR, "SIGHUP: ", strbuf_str(&errors));
 		log_err("SIGHUP: %s not applied; the running configuration is unchanged",
 		        d->conf_path);
 		strbuf_free(&errors);

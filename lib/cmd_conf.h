@@ -60,7 +60,10 @@ int cmd_conf_read(struct conf_reader *r, const struct cmd_binding *b, void *ctx)
 int cmd_conf_apply(const struct cmd_binding *b, void *ctx, const char *header, const char *line,
                    struct strbuf *out);
 
-/* An operational command: 0, -1 (ERR reply), or 1 when not ours. */
+/*
+ * An operational command, resolved among b's commands only (another
+ * process's is refused as unknown): 0, or -1 with the reason in out.
+ */
 int cmd_exec_line(const struct cmd_binding *b, void *ctx, const char *line, unsigned uid,
                   struct strbuf *out);
 

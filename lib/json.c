@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 void json_init(struct json *j, struct strbuf *out)
 {
@@ -110,6 +111,20 @@ void json_i64(struct json *j, int64_t v)
 {
 	json_value_prefix(j);
 	strbuf_printf(j->out, "%" PRId64, v);
+}
+
+void json_double(struct json *j, double v)
+{
+	size_t start;
+
+	json_value_prefix(j);
+	start = j->out->len;
+	/* %.17g reads back as the same double; ".0" keeps an integral one a
+	 * double in the text. The caller gives a finite value (JSON has no
+	 * infinities or NaN). */
+	strbuf_printf(j->out, "%.17g", v);
+	if (!j->out->oom && !strpbrk(j->out->s + start, ".e"))
+		strbuf_puts(j->out, ".0");
 }
 
 void json_bool(struct json *j, bool v)

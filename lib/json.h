@@ -28,6 +28,7 @@ void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);
+void json_double(struct json *j, double v); /* finite values only */
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 

@@ -567,3 +567,40 @@ uint64_t json_get_u64(const struct json_value *obj, const char *key, uint64_t df
 
 	return v && v->type == JSON_NUMBER && v->is_u64 ? v->u : dflt;
 }
+
+void json_value_write(struct json *j, const struct json_value *v)
+{
+	switch (v->type) {
+	case JSON_NULL:
+		json_null(j);
+		break;
+	case JSON_BOOL:
+		json_bool(j, v->b);
+		break;
+	case JSON_NUMBER:
+		if (v->is_u64)
+			json_u64(j, v->u);
+		else if (v->is_i64)
+			json_i64(j, v->i);
+		else
+			json_double(j, v->num);
+		break;
+	case JSON_STRING:
+		json_str(j, v->str);
+		break;
+	case JSON_ARRAY:
+		json_arr_begin(j);
+		for (size_t i = 0; i < v->n; i++)
+			json_value_write(j, &v->items[i]);
+		json_arr_end(j);
+		break;
+	case JSON_OBJECT:
+		json_obj_begin(j);
+		for (size_t i = 0; i < v->n; i++) {
+			json_key(j, v->keys[i]);
+			json_value_write(j, &v->items[i]);
+		}
+		json_obj_end(j);
+		break;
+	}
+}

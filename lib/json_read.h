@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/json.h"
+
 /* Containers nested deeper than this are refused: the parser recurses. */
 #define JSON_READ_MAX_DEPTH 64
 
@@ -54,5 +56,8 @@ const struct json_value *json_at(const struct json_value *arr, size_t i);
 const char *json_get_str(const struct json_value *obj, const char *key, const char *dflt);
 /* The member key of obj if it is an integer within 0..UINT64_MAX, else dflt. */
 uint64_t json_get_u64(const struct json_value *obj, const char *key, uint64_t dflt);
+
+/* Write v back through lib/json.h's writer (exact integers stay exact). */
+void json_value_write(struct json *j, const struct json_value *v);
 
 #endif

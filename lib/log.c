@@ -157,3 +157,17 @@ void log_msg_rl(struct log_ratelimit *rl, enum log_level lvl, enum log_cat cat, 
 	log_vmsg(lvl, cat, fmt, ap);
 	va_end(ap);
 }
+
+void log_lines(enum log_level lvl, const char *prefix, const char *text)
+{
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		int n = nl ? (int)(nl - text) : (int)strlen(text);
+
+		if (n >= 2 && text[0] == '%' && text[1] == ' ')
+			log_msg(lvl, LOG_CAT_GENERAL, "%s%.*s", prefix, n - 2, text + 2);
+		else if (n > 0)
+			log_msg(lvl, LOG_CAT_GENERAL, "%s%.*s", prefix, n, text);
+		text += n + (nl != NULL);
+	}
+}

@@ -46,6 +46,9 @@ int log_level_from_name(const char *name);
 
 void log_msg(enum log_level lvl, enum log_cat cat, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A multi-line text (config errors, notices), one log line per line, each
+ * after prefix; a leading "% " (the shell's mark) is dropped. */
+void log_lines(enum log_level lvl, const char *prefix, const char *text);
 /* Like log_msg, but dropped (and counted) when rl has no token left. */
 void log_msg_rl(struct log_ratelimit *rl, enum log_level lvl, enum log_cat cat, const char *fmt,
 		...) __attribute__((format(printf, 4, 5)));

@@ -181,7 +181,6 @@ void nhrpd_reload(struct nhrpd *d)
 {
 	struct nhrpd_conf *cand = nhrpd_conf_dup(d->conf), *old;
 	struct strbuf errors, notices;
-	char *line, *save = NULL;
 
 	if (!cand) {
 		log_err("SIGHUP: out of memory; the configuration is unchanged");
@@ -191,9 +190,7 @@ void nhrpd_reload(struct nhrpd *d)
 	if (nhrpd_conf_load(d->conf_path, cand, &errors) < 0) {
 		log_err("SIGHUP: %s has errors; the running configuration is unchanged:",
 		        d->conf_path);
-		for (line = strtok_r(errors.s, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			log_err("%s", line);
+		log_lines(LOG_LVL_ERR, "", strbuf_str(&errors));
 		strbuf_free(&errors);
 		nhrpd_conf_free(cand);
 		return;
@@ -205,9 +202,6 @@ void nhrpd_reload(struct nhrpd *d)
 	d->conf = cand;
 	nhrpd_conf_free(old);
 	log_notice("SIGHUP: %s read again", d->conf_path);
-	if (notices.s)
-		for (line = strtok_r(notices.s, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			log_warn("%s", line + 2); /* without the "% " */
+	log_lines(LOG_LVL_WARN, "", strbuf_str(&notices));
 	strbuf_free(&notices);
 }

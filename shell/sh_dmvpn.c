@@ -123,42 +123,6 @@ static void sh_dmvpn_text(struct strbuf *o, const struct json_value *nhrp,
 		strbuf_printf(o, "\n%% crypto: %s\n", json_get_str(ike, "warning", ""));
 }
 
-/* Copy a parsed value into a writer (the daemons print only integers). */
-static void sh_dmvpn_json_copy(struct json *j, const struct json_value *v)
-{
-	switch (v->type) {
-	case JSON_NULL:
-		json_null(j);
-		break;
-	case JSON_BOOL:
-		json_bool(j, v->b);
-		break;
-	case JSON_NUMBER:
-		if (v->is_u64)
-			json_u64(j, v->u);
-		else
-			json_i64(j, v->is_i64 ? v->i : (int64_t)v->num);
-		break;
-	case JSON_STRING:
-		json_str(j, v->str);
-		break;
-	case JSON_ARRAY:
-		json_arr_begin(j);
-		for (size_t i = 0; i < v->n; i++)
-			sh_dmvpn_json_copy(j, &v->items[i]);
-		json_arr_end(j);
-		break;
-	case JSON_OBJECT:
-		json_obj_begin(j);
-		for (size_t i = 0; i < v->n; i++) {
-			json_key(j, v->keys[i]);
-			sh_dmvpn_json_copy(j, &v->items[i]);
-		}
-		json_obj_end(j);
-		break;
-	}
-}
-
 static void sh_dmvpn_json_ike(struct json *j, const struct json_value *sa)
 {
 	const struct json_value *child = json_get(sa, "child");
@@ -210,7 +174,7 @@ static void sh_dmvpn_json(struct strbuf *o, const struct json_value *nhrp,
 
 			json_key(&j, ifp->keys[m]);
 			if (strcmp(ifp->keys[m], "peers") || peers->type != JSON_ARRAY) {
-				sh_dmvpn_json_copy(&j, peers);
+				json_value_write(&j, peers);
 				continue;
 			}
 			json_arr_begin(&j);
@@ -220,7 +184,7 @@ static void sh_dmvpn_json(struct strbuf *o, const struct json_value *nhrp,
 				json_obj_begin(&j);
 				for (size_t f = 0; f < p->n; f++) {
 					json_key(&j, p->keys[f]);
-					sh_dmvpn_json_copy(&j, &p->items[f]);
+					json_value_write(&j, &p->items[f]);
 				}
 				json_key(&j, "ike");
 				sh_dmvpn_json_ike(&j, sh_dmvpn_sa_for(ike, json_get_str(p, "nbma", NULL)));

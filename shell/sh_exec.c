@@ -55,6 +55,15 @@ int sh_call(struct sh *sh, enum sh_daemon d, const char *line, struct strbuf *re
 	return ctl_call(sh->sock[d], line, sh->timeout_ms, reply);
 }
 
+/* A refusal or an unreachable daemon: on stderr, as "% reason\n". */
+static void sh_error_reply(struct sh *sh, const struct strbuf *reply)
+{
+	const char *msg = strbuf_str(reply);
+
+	sh_error(sh, "%s%s%s", msg[0] == '%' ? "" : "% ", msg,
+	         reply->len && msg[reply->len - 1] == '\n' ? "" : "\n");
+}
+
 /* A daemon's reply printed as it is; errors go to stderr with a "% ". */
 static int sh_forward(struct sh *sh, enum sh_daemon d, const char *line)
 {
@@ -63,14 +72,10 @@ static int sh_forward(struct sh *sh, enum sh_daemon d, const char *line)
 
 	strbuf_init(&reply);
 	rc = sh_call(sh, d, line, &reply);
-	if (rc == 0) {
+	if (rc == 0)
 		sh_print(sh, strbuf_str(&reply));
-	} else {
-		const char *msg = strbuf_str(&reply);
-
-		sh_error(sh, "%s%s%s", msg[0] == '%' ? "" : "% ", msg,
-		         reply.len && msg[reply.len - 1] == '\n' ? "" : "\n");
-	}
+	else
+		sh_error_reply(sh, &reply);
 	strbuf_free(&reply);
 	return rc == 0 ? 0 : -1;
 }
@@ -161,10 +166,7 @@ static int sh_configure(struct sh *sh, const struct cmd_args *a, const char *lin
 			cmd_conf_request_format(&req, phase[p], header, line);
 			r = sh_call(sh, (enum sh_daemon)d, strbuf_str(&req), &reply);
 			if (r != 0) {
-				const char *msg = strbuf_str(&reply);
-
-				sh_error(sh, "%s%s%s", msg[0] == '%' ? "" : "% ", msg,
-				         reply.len && msg[reply.len - 1] == '\n' ? "" : "\n");
+				sh_error_reply(sh, &reply);
 				if (p == 1)
 					sh_error(sh, "%% %s did not apply it (the others did)\n",
 					         sh_daemon_names[d]);

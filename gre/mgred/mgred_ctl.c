@@ -43,15 +43,11 @@ int mgred_ctl_handle(void *ctx, const char *line, struct strbuf *out)
 	char buf[2 * CMD_MAX_LINE + 2];
 	const char *header, *cline;
 	enum cmd_conf_request kind;
-	int rc;
 
 	kind = cmd_conf_request_parse(line, buf, sizeof(buf), &header, &cline);
 	if (kind != CMD_CONF_NONE)
 		return mgred_ctl_configure(d, kind, header, cline, out);
-	rc = cmd_exec_line(&mgred_binding, d, line, (unsigned)ctl_request_uid(), out);
-	if (rc == 1) {
-		strbuf_printf(out, "%% not a mgred command: %s\n", line);
-		return -1;
-	}
-	return rc;
+	/* Resolved among this daemon's commands only: another's is refused
+	 * as unknown here, with the reason. */
+	return cmd_exec_line(&mgred_binding, d, line, (unsigned)ctl_request_uid(), out);
 }

@@ -27,18 +27,6 @@ static void mgred_usage(FILE *f)
 		   "  -S           log to syslog instead of standard error\n");
 }
 
-/* Log a multi-line text one line at a time. */
-static void mgred_log_lines(enum log_level lvl, const char *prefix, const char *text)
-{
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		int n = nl ? (int)(nl - text) : (int)strlen(text);
-
-		log_msg(lvl, LOG_CAT_GENERAL, "%s%.*s", prefix, n, text);
-		text += n + (nl != NULL);
-	}
-}
-
 /*
  * SIGHUP: re-read the file into a candidate and apply it as live lines
  * are applied; a file with errors changes nothing.
@@ -55,7 +43,7 @@ static void mgred_hup(void *arg)
 	}
 	strbuf_init(&msg);
 	if (mgred_conf_load(d->conf_path, cand, &msg) < 0) {
-		mgred_log_lines(LOG_LVL_ERR, "SIGHUP: ", strbuf_str(&msg));
+		log_lines(LOG_LVL_ERR, "SIGHUP: ", strbuf_str(&msg));
 		log_err("SIGHUP: %s has errors: the running configuration stays", d->conf_path);
 		free(cand);
 	} else {

@@ -38,63 +38,6 @@ static int fuzz_depth(const struct json_value *v)
 }
 
 /*
- * lib/json.h writes integers only; a double is written as a placeholder
- * integer (for the comma logic) whose text is then replaced. %.17g gives
- * back the same double (the reader refuses the infinities it lacks), and
- * ".0" keeps an integral double a double, so the text is stable.
- */
-static void fuzz_write_double(struct json *j, double d)
-{
-	struct strbuf *sb = j->out;
-	size_t start;
-
-	json_u64(j, 0);
-	if (sb->oom)
-		return;
-	start = --sb->len;
-	strbuf_printf(sb, "%.17g", d);
-	if (!sb->oom && !strpbrk(sb->s + start, ".e"))
-		strbuf_puts(sb, ".0");
-}
-
-static void fuzz_write(struct json *j, const struct json_value *v)
-{
-	switch (v->type) {
-	case JSON_NULL:
-		json_null(j);
-		break;
-	case JSON_BOOL:
-		json_bool(j, v->b);
-		break;
-	case JSON_NUMBER:
-		if (v->is_u64)
-			json_u64(j, v->u);
-		else if (v->is_i64)
-			json_i64(j, v->i);
-		else
-			fuzz_write_double(j, v->num);
-		break;
-	case JSON_STRING:
-		json_str(j, v->str);
-		break;
-	case JSON_ARRAY:
-		json_arr_begin(j);
-		for (size_t i = 0; i < v->n; i++)
-			fuzz_write(j, &v->items[i]);
-		json_arr_end(j);
-		break;
-	case JSON_OBJECT:
-		json_obj_begin(j);
-		for (size_t i = 0; i < v->n; i++) {
-			json_key(j, v->keys[i]);
-			fuzz_write(j, &v->items[i]);
-		}
-		json_obj_end(j);
-		break;
-	}
-}
-
-/*
  * An exact integer stays one and is compared by its value ("-0" may come
  * back as 0, so not by the sign of its double); any other number must come
  * back as the very same double.
@@ -140,7 +83,7 @@ static void fuzz_serialize(const struct json_value *v, struct strbuf *sb)
 	struct json j;
 
 	json_init(&j, sb);
-	fuzz_write(&j, v);
+	json_value_write(&j, v);
 	fuzz_check(!sb->oom);
 }
 
