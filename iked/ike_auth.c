@@ -324,7 +324,7 @@ void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 	if (!child_err) {
 		sa->child.we_initiated = false;
 		sa->child.state = CHILD_SA_INSTALLED;
-		sa->child.established_ms = iked_now_ms();
+		sa->child.established_ms = clock_now_ms();
 		iked_keylog_child(sa);
 		ike_child_event(sa, true);
 	}
@@ -383,7 +383,7 @@ void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 		return;
 	}
 	c->state = CHILD_SA_INSTALLED;
-	c->established_ms = iked_now_ms();
+	c->established_ms = clock_now_ms();
 	iked_keylog_child(sa);
 	ike_child_event(sa, true);
 }

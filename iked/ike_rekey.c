@@ -333,7 +333,7 @@ static void ike_rekey_child_respond(struct ike_sa *sa, struct ikev2_msg *m)
 	/* The old CHILD_SA goes when the initiator deletes it. */
 	ikev2_secret_free(&sa->child.keymat);
 	c.state = CHILD_SA_INSTALLED;
-	c.established_ms = iked_now_ms();
+	c.established_ms = clock_now_ms();
 	if (sa->child.state == CHILD_SA_INSTALLED) {
 		ike_child_dataplane(sa, false); /* the old pair of SPIs */
 		ike_retire(sa, sa->child.spi_in, sa->child.spi_out);
@@ -560,7 +560,7 @@ static void ike_rekey_child_done(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	ikev2_secret_free(&sa->child.keymat);
 	c.state = CHILD_SA_INSTALLED;
-	c.established_ms = iked_now_ms();
+	c.established_ms = clock_now_ms();
 	if (sa->child.state == CHILD_SA_INSTALLED)
 		ike_child_dataplane(sa, false); /* the old pair of SPIs */
 	sa->child = c;
@@ -696,7 +696,7 @@ void ike_rekey_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 static void ike_rekey_timer_fn(struct timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
-	uint64_t now = iked_now_ms();
+	uint64_t now = clock_now_ms();
 
 	(void)t;
 	if (sa->state != IKE_SA_ESTABLISHED)
@@ -718,7 +718,7 @@ static void ike_dpd_timer_fn(struct timer *t, void *arg)
 	if (sa->state != IKE_SA_ESTABLISHED || !sa->profile->dpd)
 		return;
 	/* RFC 7296 2.4: only when we heard nothing for an interval. */
-	if (iked_now_ms() - sa->last_rx_ms >= (uint64_t)sa->profile->dpd * 1000 && !sa->out_req)
+	if (clock_now_ms() - sa->last_rx_ms >= (uint64_t)sa->profile->dpd * 1000 && !sa->out_req)
 		ike_info_liveness(sa);
 	timer_start_ms(&sa->dpd_timer, (uint64_t)sa->profile->dpd * 1000);
 }
@@ -731,7 +731,7 @@ void ike_sa_init_timers(struct ike_sa *sa)
 
 void ike_sa_arm_timers(struct ike_sa *sa)
 {
-	sa->last_rx_ms = iked_now_ms();
+	sa->last_rx_ms = clock_now_ms();
 	/* Rekey at 90% of the lifetime, jittered so that the SAs of many
 	 * spokes (and both ends of one) do not all rekey at once. */
 	sa->rekey_after_ms = jitter_ms(sa->profile->ike_lifetime * 900u, 5);

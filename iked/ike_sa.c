@@ -45,11 +45,6 @@ const char *child_sa_state_name(enum child_sa_state s)
 	return (unsigned)s <= CHILD_SA_DELETED ? child_sa_state_names[s] : "unknown";
 }
 
-uint64_t iked_now_ms(void)
-{
-	return log_now_ms();
-}
-
 static void ike_frags_free(struct ike_sa *sa);
 
 static void ike_sa_timer_fn(struct timer *t, void *arg)
@@ -94,7 +89,7 @@ struct ike_sa *ike_sa_new(struct iked *d, const struct iked_profile *p, bool ini
 	sa->local = *local;
 	sa->remote = *remote;
 	sa->rport = rport;
-	sa->created_ms = iked_now_ms();
+	sa->created_ms = clock_now_ms();
 	timer_init(&sa->timer, d->loop, ike_sa_timer_fn, sa);
 	ike_sa_init_timers(sa);
 	sa->next = d->sas;
@@ -212,7 +207,7 @@ void ike_sa_set_state(struct ike_sa *sa, enum ike_sa_state st)
 	        ike_sa_state_name(sa->state), ike_sa_state_name(st));
 	sa->state = st;
 	if (st == IKE_SA_ESTABLISHED)
-		sa->established_ms = iked_now_ms();
+		sa->established_ms = clock_now_ms();
 }
 
 /* Failed or deleted: keys go now; the entry stays a while for show. */
@@ -462,7 +457,7 @@ static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *p
 		free(sa->out_req);
 		sa->out_req = NULL;
 		timer_stop(&sa->timer);
-		sa->last_rx_ms = iked_now_ms();
+		sa->last_rx_ms = clock_now_ms();
 		if (m->hdr.exchange == IKEV2_EXCHANGE_IKE_AUTH && sa->state == IKE_SA_AUTH_SENT)
 			ike_auth_recv_response(sa, m);
 		else if (m->hdr.exchange == IKEV2_EXCHANGE_INFORMATIONAL)
@@ -491,7 +486,7 @@ static void ike_recv_sa(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *p
 		return; /* more fragments to come */
 	sa->peer_msg_id++;
 	sa->last_resp_id = m->hdr.msg_id;
-	sa->last_rx_ms = iked_now_ms();
+	sa->last_rx_ms = clock_now_ms();
 	switch (m->hdr.exchange) {
 	case IKEV2_EXCHANGE_IKE_AUTH:
 		if (sa->state == IKE_SA_HALF_OPEN && !sa->initiator)

@@ -311,7 +311,6 @@ struct iked {
 	uint64_t started_ms;
 };
 
-uint64_t iked_now_ms(void);
 
 /* ike_net.c */
 int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port);

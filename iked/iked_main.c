@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 	d.conf = &conf;
 	d.conf_path = conf_path;
 	d.fd4 = -1;
-	d.started_ms = iked_now_ms();
+	d.started_ms = clock_now_ms();
 	if (ikev2_random(d.cookie_secret, sizeof(d.cookie_secret)) < 0) {
 		log_err("no randomness for the cookie secret");
 		rc = 1;

@@ -92,7 +92,7 @@ static void iked_show_json_sa(struct json *j, const struct ike_sa *sa, uint64_t 
 
 int iked_show_ike(struct iked *d, bool json, bool detail, struct strbuf *o)
 {
-	uint64_t now = iked_now_ms();
+	uint64_t now = clock_now_ms();
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN], e[32];
 
 	if (json) {

@@ -1,5 +1,7 @@
 #include "lib/ctl.h"
 
+#include "lib/clock.h"
+
 #include <errno.h>
 #include <ev.h>
 #include <fcntl.h>
@@ -329,14 +331,6 @@ void ctl_server_close(struct ctl_server *srv)
 	free(srv);
 }
 
-static int64_t ctl_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for fd to become ready for events before deadline; -1 on timeout. */
 static int ctl_wait(int fd, short events, int64_t deadline)
 {
@@ -344,7 +338,7 @@ static int ctl_wait(int fd, short events, int64_t deadline)
 	int64_t left;
 
 	for (;;) {
-		left = deadline - ctl_now_ms();
+		left = deadline - (int64_t)clock_now_ms();
 		if (left <= 0)
 			return -1;
 		int r = poll(&p, 1, (int)left);
@@ -358,7 +352,7 @@ static int ctl_wait(int fd, short events, int64_t deadline)
 int ctl_call(const char *path, const char *line, int timeout_ms, struct strbuf *reply)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int64_t deadline = ctl_now_ms() + timeout_ms;
+	int64_t deadline = (int64_t)clock_now_ms() + timeout_ms;
 	size_t len = strlen(line), off = 0, have = 0, cap = 4096;
 	uint8_t *in = NULL, *req = NULL;
 	struct wbuf w;
@@ -447,7 +441,7 @@ out:
 int ctl_listen(const char *path, int seconds, FILE *out)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int64_t deadline = ctl_now_ms() + (int64_t)seconds * 1000;
+	int64_t deadline = (int64_t)clock_now_ms() + (int64_t)seconds * 1000;
 	uint8_t req[64], in[65536];
 	size_t have = 0;
 	struct wbuf w;

@@ -6,6 +6,8 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "lib/clock.h"
+
 static struct {
 	const char *ident;
 	bool to_syslog;
@@ -84,14 +86,6 @@ int log_level_from_name(const char *name)
 	return -1;
 }
 
-uint64_t log_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 __attribute__((format(printf, 3, 0))) static void log_vmsg(enum log_level lvl, enum log_cat cat,
 							     const char *fmt, va_list ap)
 {
@@ -147,7 +141,7 @@ void log_msg_rl(struct log_ratelimit *rl, enum log_level lvl, enum log_cat cat, 
 {
 	va_list ap;
 
-	if (!log_ratelimit_take(rl, log_now_ms()))
+	if (!log_ratelimit_take(rl, clock_now_ms()))
 		return;
 	if (rl->suppressed) {
 		log_msg(lvl, cat, "(%u similar messages suppressed)", rl->suppressed);

@@ -65,7 +65,4 @@ bool log_ratelimit_take(struct log_ratelimit *rl, uint64_t now_ms);
 			log_msg(LOG_LVL_DEBUG, cat, __VA_ARGS__);                                  \
 	} while (0)
 
-/* Monotonic milliseconds, for rate limiting and ages. */
-uint64_t log_now_ms(void);
-
 #endif

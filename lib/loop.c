@@ -3,49 +3,13 @@
 #include <openssl/rand.h>
 #include <signal.h>
 
-static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct timer *t = w->data;
-
-	(void)loop;
-	(void)revents;
-	t->fn(t, t->arg);
-}
-
-void timer_init(struct timer *t, struct ev_loop *loop, timer_fn fn, void *arg)
-{
-	ev_timer_init(&t->w, timer_cb, 0., 0.);
-	t->w.data = t;
-	t->loop = loop;
-	t->fn = fn;
-	t->arg = arg;
-}
-
-void timer_start_ms(struct timer *t, uint64_t ms)
-{
-	ev_timer_stop(t->loop, &t->w);
-	ev_timer_set(&t->w, (double)ms / 1000., 0.);
-	ev_timer_start(t->loop, &t->w);
-}
-
-void timer_stop(struct timer *t)
-{
-	if (t->loop)
-		ev_timer_stop(t->loop, &t->w);
-}
-
-bool timer_is_active(const struct timer *t)
-{
-	return ev_is_active(&t->w);
-}
-
 static uint32_t rand_u32(void)
 {
 	uint32_t v = 0;
 
 	/* Jitter needs no secrecy, but RAND_bytes is always there and good. */
 	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-		v = (uint32_t)ev_time();
+		v = (uint32_t)clock_now_ms();
 	return v;
 }
 

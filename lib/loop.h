@@ -1,6 +1,6 @@
 /*
- * libev glue: one loop per daemon, timers embedded in their owner, retry
- * backoff with a cap and jitter, and the signals every daemon handles.
+ * libev glue: retry backoff with a cap and jitter, and the signals every
+ * daemon handles. Timers and the clock are lib/clock.h's.
  */
 #ifndef DMVPN_LOOP_H
 #define DMVPN_LOOP_H
@@ -9,21 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct timer;
-typedef void (*timer_fn)(struct timer *t, void *arg);
-
-/* Embed in the object that owns it; its destructor calls timer_stop(). */
-struct timer {
-	ev_timer w;
-	struct ev_loop *loop;
-	timer_fn fn;
-	void *arg;
-};
-
-void timer_init(struct timer *t, struct ev_loop *loop, timer_fn fn, void *arg);
-void timer_start_ms(struct timer *t, uint64_t ms); /* (re)arm, one shot */
-void timer_stop(struct timer *t);
-bool timer_is_active(const struct timer *t);
+#include "lib/clock.h"
 
 /*
  * Exponential backoff: first delay base_ms, doubling up to cap_ms, each

@@ -105,7 +105,7 @@ struct nhrp_cache_entry *nhrp_cache_new(struct nhrp_iface *ifp, const struct ipa
 	e->type = type;
 	e->proto = *proto;
 	e->prefix_len = (uint8_t)(ipaddr_len(proto) * 8);
-	e->created_ms = nhrp_now_ms();
+	e->created_ms = clock_now_ms();
 	timer_init(&e->timer, ifp->d->loop, nhrp_cache_timer_fn, e);
 	s = nhrp_cache_slot(c, proto);
 	e->hnext = c->buckets[s];
@@ -158,7 +158,7 @@ void nhrp_cache_bind(struct nhrp_cache_entry *e, enum nhrp_cache_type type,
 	nhrp_cache_set_type(e, type);
 	e->nbma = *nbma;
 	e->holding_time = holding_time;
-	e->bound_ms = nhrp_now_ms();
+	e->bound_ms = clock_now_ms();
 	e->expires_ms = holding_time ? e->bound_ms + (uint64_t)holding_time * 1000 : 0;
 	e->tries = 0;
 	e->refresh_checked = false;
@@ -230,7 +230,7 @@ void nhrp_cache_remove(struct nhrp_cache_entry *e, const char *why)
 static void nhrp_cache_timer_fn(struct timer *t, void *arg)
 {
 	struct nhrp_cache_entry *e = arg;
-	uint64_t now = nhrp_now_ms();
+	uint64_t now = clock_now_ms();
 
 	(void)t;
 	if (e->type == NHRP_CACHE_INCOMPLETE) {

@@ -119,7 +119,7 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 	ev_io_start(ifp->d->loop, &ifp->nhrp_io);
 	nlh_close(nl);
 	ifp->attached = true;
-	ifp->up_ms = nhrp_now_ms();
+	ifp->up_ms = clock_now_ms();
 	nhrp_iface_load_config(ifp);
 	if (nhrp_multicast_open(ifp) < 0)
 		log_warn("%s: multicast replication unavailable: %s", ifp->conf.name,
@@ -236,11 +236,6 @@ struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name)
 		if (!strcmp(d->ifaces[i]->conf.name, name))
 			return d->ifaces[i];
 	return NULL;
-}
-
-uint64_t nhrp_now_ms(void)
-{
-	return log_now_ms();
 }
 
 uint32_t nhrp_next_request_id(struct nhrpd *d)

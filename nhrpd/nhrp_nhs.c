@@ -111,7 +111,7 @@ static void nhrp_nhs_send(struct nhrp_nhs *n)
 	cie->nbma = ifp->nbma;
 	cie->proto = ifp->conf.addr;
 	nhrp_packet_add_request_exts(ifp, &p);
-	n->sent_ms = nhrp_now_ms();
+	n->sent_ms = clock_now_ms();
 	n->requests++;
 	nhrp_send(ifp, &p, &n->conf.nbma);
 }
@@ -126,7 +126,7 @@ static void nhrp_nhs_set_state(struct nhrp_nhs *n, enum nhrp_nhs_state to, enum 
 		"%s: NHS %s %s -> %s (%s)", n->ifp->conf.name, ipaddr_format(&n->conf.proto, a),
 		nhrp_nhs_state_name(n->state), nhrp_nhs_state_name(to), nhrp_nhs_event_names[ev]);
 	n->state = to;
-	n->up_since_ms = to == NHRP_NHS_UP ? nhrp_now_ms() : 0;
+	n->up_since_ms = to == NHRP_NHS_UP ? clock_now_ms() : 0;
 }
 
 /* Is a request outstanding (sent after the last reply)? */
@@ -137,7 +137,7 @@ static bool nhrp_nhs_waiting(const struct nhrp_nhs *n)
 
 void nhrp_nhs_fsm(struct nhrp_nhs *n, enum nhrp_nhs_event ev)
 {
-	uint64_t now = nhrp_now_ms();
+	uint64_t now = clock_now_ms();
 	uint64_t hold_ms = (uint64_t)nhrp_nhs_holding_s(n) * 1000;
 
 	switch (ev) {

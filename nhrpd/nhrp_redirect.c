@@ -168,7 +168,7 @@ static void nhrp_redirect_hairpin(struct nhrpd *d, int ifindex, const uint8_t *h
 	ipaddr_from_v4(&nbma, v4);
 	memcpy(&src, pkt + 12, 4);
 	memcpy(&dst, pkt + 16, 4);
-	if (nhrp_redirect_pair_limited(src, dst, nhrp_now_ms())) {
+	if (nhrp_redirect_pair_limited(src, dst, clock_now_ms())) {
 		ifp->traffic.redirects_limited++;
 		return;
 	}

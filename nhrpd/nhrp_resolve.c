@@ -86,7 +86,7 @@ void nhrp_resolve_retry(struct nhrp_cache_entry *e)
 void nhrp_neigh_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto)
 {
 	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
-	uint64_t now = nhrp_now_ms();
+	uint64_t now = clock_now_ms();
 
 	if (!e) {
 		nhrp_resolve_start(ifp, proto);

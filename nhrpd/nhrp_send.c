@@ -152,7 +152,7 @@ void nhrp_send_error(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
 		return;
 	if (orig->src_proto.family != ifp->conf.addr.family)
 		return;
-	if (!log_ratelimit_take(&rl, nhrp_now_ms()))
+	if (!log_ratelimit_take(&rl, clock_now_ms()))
 		return;
 	nhrp_packet_init(ifp, &e, NHRP_ERROR_INDICATION);
 	e.dst_proto = orig->src_proto;

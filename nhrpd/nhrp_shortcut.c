@@ -100,7 +100,7 @@ void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, 
 		sc->ifp = ifp;
 		sc->prefix = prefix;
 		sc->plen = plen;
-		sc->created_ms = nhrp_now_ms();
+		sc->created_ms = clock_now_ms();
 		timer_init(&sc->timer, ifp->d->loop, nhrp_shortcut_timer_fn, sc);
 		sc->next = ifp->shortcuts;
 		ifp->shortcuts = sc;
@@ -112,7 +112,7 @@ void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, 
 	sc->target = *target;
 	sc->via = *via;
 	sc->holding_time = holding_time;
-	sc->expires_ms = nhrp_now_ms() + (uint64_t)holding_time * 1000;
+	sc->expires_ms = clock_now_ms() + (uint64_t)holding_time * 1000;
 	timer_start_ms(&sc->timer, (uint64_t)holding_time * 1000);
 	nhrp_zebra_shortcut_add(sc);
 }

@@ -505,6 +505,5 @@ void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const stru
  * or logged and ignored when it has errors. */
 void nhrpd_reload(struct nhrpd *d);
 
-uint64_t nhrp_now_ms(void);
 
 #endif

@@ -31,7 +31,7 @@ static unsigned nhrpd_cmd_show_opts(const struct cmd_args *a)
 static int nhrpd_cmd_show_each(struct nhrpd *d, unsigned opts, const char *text_header,
                                nhrpd_show_fn fn, struct strbuf *o)
 {
-	struct nhrpd_show s = {.o = o, .now = nhrp_now_ms(), .opts = opts};
+	struct nhrpd_show s = {.o = o, .now = clock_now_ms(), .opts = opts};
 
 	if (s.opts & NHRPD_SHOW_JSON) {
 		json_init(&s.j, o);
@@ -68,7 +68,7 @@ int nhrpd_cmd_show_ip_nhrp(struct cmd_exec *x, const struct cmd_args *a)
 	if (cmd_has(a, "shortcut"))
 		return nhrpd_cmd_show_each(d, opts, NULL, nhrpd_show_shortcut, x->out);
 	if (cmd_has(a, "zebra")) {
-		struct nhrpd_show s = {.o = x->out, .now = nhrp_now_ms(), .opts = opts};
+		struct nhrpd_show s = {.o = x->out, .now = clock_now_ms(), .opts = opts};
 
 		return nhrpd_show_zebra(d, &s);
 	}

@@ -22,7 +22,7 @@ struct nhrpd_show {
 	struct strbuf *o;
 	struct json j;
 	unsigned opts; /* NHRPD_SHOW_* */
-	uint64_t now;  /* nhrp_now_ms() */
+	uint64_t now;  /* clock_now_ms() */
 };
 
 /* Printed once before the interfaces of `show dmvpn` (text only). */

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "lib/addr.h"
+#include "lib/clock.h"
 #include "lib/cmd_conf.h"
 #include "lib/log.h"
 #include "lib/strbuf.h"

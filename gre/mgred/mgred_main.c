@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 			 conf_path);
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.nl = nlh_open();
-	d.started_ms = log_now_ms();
+	d.started_ms = clock_now_ms();
 	if (!d.nl) {
 		log_err("cannot open a netlink socket");
 		free(conf);

@@ -128,7 +128,7 @@ static void mgred_rx_deliver(struct mgred_rx_pending *p, const struct mgred_rx_i
 {
 	struct mgred_tunnel *t = it->t;
 	struct mgred_peer *peer;
-	uint64_t now = log_now_ms();
+	uint64_t now = clock_now_ms();
 
 	t->c.rx_packets++;
 	t->c.rx_bytes += it->len;

@@ -150,7 +150,7 @@ static void mgred_show_text_tunnel(struct strbuf *o, const struct mgred_tunnel *
 
 int mgred_show_tunnels(struct mgred *d, const char *name, bool json, struct strbuf *o)
 {
-	uint64_t now = log_now_ms();
+	uint64_t now = clock_now_ms();
 	struct json j;
 
 	if (name && !mgred_tunnel_find(d, name)) {

@@ -204,7 +204,7 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *tc)
 	t->d = d;
 	t->conf = *tc;
 	t->tap_fd = -1;
-	t->created_ms = log_now_ms();
+	t->created_ms = clock_now_ms();
 	t->tx = calloc(1, sizeof(*t->tx));
 	t->frames = malloc((size_t)MGRED_TX_FRAMES * MGRED_FRAME_MAX);
 	if (!t->tx || !t->frames || mgred_tunnel_resolve_source(t, &t->ul_mtu) < 0)

@@ -95,7 +95,7 @@ void mgred_tx_flush(struct mgred_tunnel *t)
 {
 	struct mgred_txbatch *b = t->tx;
 	unsigned off = 0, waits = 0;
-	uint64_t now = log_now_ms();
+	uint64_t now = clock_now_ms();
 
 	while (off < b->n) {
 		int r = sendmmsg(t->ul->fd, b->msgs + off, b->n - off, 0);
@@ -164,7 +164,7 @@ static void mgred_tx_frame(struct mgred_tunnel *t, uint8_t *frame, size_t len)
 	}
 	ipaddr_from_v4(&nbma, v4);
 	cx.dst_len = ipaddr_to_sockaddr(&nbma, 0, &cx.dst);
-	cx.peer = mgred_peer_get(&t->peers, &nbma, log_now_ms());
+	cx.peer = mgred_peer_get(&t->peers, &nbma, clock_now_ms());
 	if (!cx.peer)
 		t->peers.untracked++;
 	r = mgred_segment(&vh, frame + MGRED_VNET_HDR_LEN + MGRED_ETH_HLEN,
