@@ -127,7 +127,7 @@ static void test_sim_stop_and_restart(void **state)
 	timer_start_ms(&a.t, 100);
 	timer_start_ms(&b.t, 100);
 	timer_stop(&a.t);
-	timer_stop(&a.t); /* twice is fine */
+	timer_stop(&a.t);          /* twice is fine */
 	timer_start_ms(&b.t, 400); /* re-arming moves the deadline */
 	assert_int_equal(clock_sim_armed(), 1);
 	clock_sim_advance(399);
@@ -201,8 +201,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sim_fires_in_deadline_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sim_rearm_from_callback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sim_stop_and_restart, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sim_past_deadline_fires_at_once, setup,
-	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_sim_past_deadline_fires_at_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sim_stop_disarms_everything, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_real_clock_timer, setup, teardown),
 	};
