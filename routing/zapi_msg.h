@@ -1,8 +1,9 @@
 /*
  * ZAPI messages (FRR zebra's client protocol, wire version 6 as spoken by
  * FRR 8.4), encoded and decoded without libfrr. Pure: no I/O, no globals,
- * so it links alone into unit tests and fuzzers. Facts about the wire
- * format: ../shared/notes/zapi-frr-8.4.md (and FRR's lib/zclient.c).
+ * so it links alone into unit tests and fuzzers. The wire format and the
+ * zebra behaviour it is built around: docs/zapi.md (and FRR's
+ * lib/zclient.c).
  *
  *   header  length u16 (whole frame) | marker u8 0xFE | version u8 6 |
  *           vrf_id u32 | command u16            (all big-endian)

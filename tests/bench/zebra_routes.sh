@@ -17,7 +17,7 @@
 #   +---------------------------------------------------------------+
 #
 # One zebra (and staticd) for the whole invocation, started as in
-# /work/shared/notes/zapi-frr-8.4.md; every run starts and must end with no
+# docs/zapi.md (own pid file, sockets and vty directory); every run starts and must end with no
 # route in 10.128.0.0/9. Per N and run, in turn:
 #
 #   zapi     zapi_push -H: from the first route set to zebra's last
