@@ -27,8 +27,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lev
 # acts on and the owners, nodes and debug categories they name (FOO.def;
 # lib/grammar.h explains them); make concatenates the parts, in this order,
 # into one file that the engine's tables and enums are built from, as FRR
-# gathers vtysh's commands from its daemons' sources. The order fixes the
-# ids: owners' bits, nodes, debug categories (show debugging lists them so).
+# gathers vtysh's commands from its daemons' sources. The order is part of
+# the grammar (lib/grammar.h says how): change it and messages change.
 GRAMMAR_PARTS := gre/gre.def gre/mgred/mgred.def lib/ctl_cmd.def nhrpd/nhrpd.def iked/iked.def \
 	routing/routing.def shell/shell.def
 GEN_DIR := build/gen

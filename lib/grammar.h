@@ -25,8 +25,11 @@
  *                           on it (CMD_OWN_ bits), its pattern and help
  *                           (lib/cmd.h)
  *
- * Ids follow the order of the parts: owners' bits, nodes after EXEC and
- * CONFIG, categories after GENERAL (show debugging lists them in it).
+ * The order of the parts is part of the grammar: it numbers the owners'
+ * bits, the nodes after EXEC and CONFIG and the categories after GENERAL
+ * (show debugging lists them in that order), and where one word fits
+ * several commands of a node, the first declared is the one an ambiguity
+ * message and `?` name first.
  */
 
 /* Help lines the components' commands share (FRR's SHOW_STR & co.). */
