@@ -22,11 +22,10 @@ enum cmd_score {
 };
 
 static const char *const cmd_node_prompts[CMD_NODE__COUNT] = {
-	[CMD_NODE_EXEC] = "",
-	[CMD_NODE_CONFIG] = "config",
-	[CMD_NODE_INTERFACE] = "config-if",
-	[CMD_NODE_IKEV2_PROFILE] = "config-ikev2-profile",
-	[CMD_NODE_FRR] = "config-router",
+    [CMD_NODE_EXEC] = "",
+    [CMD_NODE_CONFIG] = "config",
+#define NODE(id, prompt) [CMD_NODE_##id] = prompt,
+#include "lib/grammar.h"
 };
 
 const char *cmd_node_prompt(enum cmd_node n)
@@ -34,16 +33,11 @@ const char *cmd_node_prompt(enum cmd_node n)
 	return n >= 0 && n < CMD_NODE__COUNT ? cmd_node_prompts[n] : "?";
 }
 
+/* Every node the grammar declares is a block of the configuration, one
+ * level below config as in IOS (cmd_grammar_check holds it to that). */
 enum cmd_node cmd_node_parent(enum cmd_node n)
 {
-	switch (n) {
-	case CMD_NODE_INTERFACE:
-	case CMD_NODE_IKEV2_PROFILE:
-	case CMD_NODE_FRR:
-		return CMD_NODE_CONFIG;
-	default:
-		return CMD_NODE_EXEC;
-	}
+	return n > CMD_NODE_CONFIG && n < CMD_NODE__COUNT ? CMD_NODE_CONFIG : CMD_NODE_EXEC;
 }
 
 int cmd_split(const char *line, char *buf, size_t bufsz, char **words, int max, struct strbuf *err)
@@ -139,7 +133,7 @@ static void cmd_next_add(struct cmd_walk *wk, const struct cmd_tok *t)
 	if (wk->nnext == wk->maxnext)
 		return;
 	wk->next[wk->nnext++] = (struct cmd_next){
-		.tok = t->text, .help = t->help, .keyword = t->kind == CMD_TOK_KEYWORD};
+	    .tok = t->text, .help = t->help, .keyword = t->kind == CMD_TOK_KEYWORD};
 }
 
 /* Every word consumed, the walk at element e, slot s. */
@@ -304,8 +298,10 @@ static bool cmd_cands_ambiguous(const struct cmd_cands *c, int nwords, bool full
 {
 	for (int pos = 0; pos < nwords && c->n > 1; pos++)
 		for (int i = 1; i < c->n; i++) {
-			const struct cmd_tok *t0 = (full ? c->wk[0].full_tok : c->wk[0].prefix_tok)[pos];
-			const struct cmd_tok *ti = (full ? c->wk[i].full_tok : c->wk[i].prefix_tok)[pos];
+			const struct cmd_tok *t0 =
+			    (full ? c->wk[0].full_tok : c->wk[0].prefix_tok)[pos];
+			const struct cmd_tok *ti =
+			    (full ? c->wk[i].full_tok : c->wk[i].prefix_tok)[pos];
 
 			if (t0->kind == CMD_TOK_KEYWORD && ti->kind == CMD_TOK_KEYWORD &&
 			    strcmp(t0->text, ti->text)) {
@@ -389,8 +385,8 @@ out:
 	return rc;
 }
 
-int cmd_resolve_line(enum cmd_node node, unsigned owner_mask, const char *line,
-                     struct cmd_args *a, struct strbuf *err)
+int cmd_resolve_line(enum cmd_node node, unsigned owner_mask, const char *line, struct cmd_args *a,
+                     struct strbuf *err)
 {
 	char buf[CMD_MAX_LINE + 1];
 	char *words[CMD_MAX_WORDS];

@@ -1,13 +1,16 @@
 /*
  * The command engine: one grammar for the config file, `configure terminal`
- * and the operational commands of every daemon and of dmvpnsh.
+ * and the operational commands of every daemon and of the shell.
  *
- * Every command is declared once in lib/grammar.def with its node, its
- * owners (the processes that act on it), its pattern and its help; the
- * owner binds a handler to the command's id. The same resolver serves the
- * daemons (config file at start-up, live changes, control requests) and the
- * shell (`?` help, TAB completion, unique-prefix abbreviations), so a line
- * means the same thing wherever it is typed.
+ * Every command is declared once, in the part of the grammar of the
+ * component that acts on it (its FOO.def; lib/grammar.h lists them and
+ * how make assembles them), with its node, its owners (the processes that
+ * act on it), its pattern and its help; the owner binds a handler to the
+ * command's id. The engine names no process: owners, and the nodes beyond
+ * exec and config, are declared by the grammar too. The same resolver
+ * serves the daemons (config file at start-up, live changes, control
+ * requests) and the shell (`?` help, TAB completion, unique-prefix
+ * abbreviations), so a line means the same thing wherever it is typed.
  *
  * Pattern tokens (FRR's DEFUN style):
  *   word         a keyword; any unique prefix of it is accepted
@@ -31,32 +34,57 @@
 
 #include "lib/strbuf.h"
 
+/* Nodes: exec and config, then the blocks the grammar declares (NODE),
+ * each opened by a command of the config node. */
 enum cmd_node {
-	CMD_NODE_EXEC,          /* hub1# */
-	CMD_NODE_CONFIG,        /* hub1(config)# */
-	CMD_NODE_INTERFACE,     /* hub1(config-if)# */
-	CMD_NODE_IKEV2_PROFILE, /* hub1(config-ikev2-profile)# */
-	CMD_NODE_FRR,           /* hub1(config-router)#: lines for FRR's vtysh */
+	CMD_NODE_EXEC,   /* hub1# */
+	CMD_NODE_CONFIG, /* hub1(config)# */
+#define NODE(id, prompt) CMD_NODE_##id,
+#include "lib/grammar.h"
 	CMD_NODE__COUNT,
 	CMD_NODE_NONE = -1, /* a command that enters no node */
 };
 const char *cmd_node_prompt(enum cmd_node n); /* "", "config", "config-if", ... */
 enum cmd_node cmd_node_parent(enum cmd_node n);
 
-/* Who acts on a command (a bit set). */
-enum cmd_owner {
-	CMD_OWN_MGRED = 1 << 0,
-	CMD_OWN_NHRPD = 1 << 1,
-	CMD_OWN_IKED = 1 << 2,
-	CMD_OWN_SHELL = 1 << 3, /* the shell itself: merges, files, nodes */
-	CMD_OWN_FRR = 1 << 4,   /* FRR's: the shell runs it through vtysh */
+/* What an owner of commands is (declared with it: OWNER(id, role)). */
+enum cmd_role {
+	/* Reads the configuration file, answers on a control socket, binds a
+	 * handler to every command it owns. */
+	CMD_ROLE_DAEMON,
+	/* The operator's front end: runs its own commands (nodes, files) and
+	 * fans the others out; in a file only its `end` and `exit` may appear. */
+	CMD_ROLE_FRONT,
+	/* Another program's commands, which the front end hands on; never
+	 * in our configuration file. */
+	CMD_ROLE_FOREIGN,
 };
-#define CMD_OWN_DAEMONS (CMD_OWN_MGRED | CMD_OWN_NHRPD | CMD_OWN_IKED)
+
+/* Who acts on a command: a bit set of the owners (CMD_OWN_<id>). */
+enum cmd_owner_bit {
+#define OWNER(id, role) CMD_OWNER_BIT_##id,
+#include "lib/grammar.h"
+	CMD_OWNER__COUNT
+};
+enum cmd_owner {
+#define OWNER(id, role) CMD_OWN_##id = 1 << CMD_OWNER_BIT_##id,
+#include "lib/grammar.h"
+};
+/* The owners of a role, as bit sets. */
+enum {
+	CMD_OWN_DAEMONS = 0
+#define OWNER(id, role) | ((role) == CMD_ROLE_DAEMON ? CMD_OWN_##id : 0)
+#include "lib/grammar.h"
+	,
+	CMD_OWN_FRONT = 0
+#define OWNER(id, role) | ((role) == CMD_ROLE_FRONT ? CMD_OWN_##id : 0)
+#include "lib/grammar.h"
+	,
+};
 
 enum cmd_id {
 #define CMD(id, node, enters, owners, pattern, help) CMD_##id,
-#include "lib/grammar.def"
-#undef CMD
+#include "lib/grammar.h"
 	CMD__COUNT
 };
 
@@ -71,7 +99,7 @@ struct cmd_def {
 extern const struct cmd_def cmd_grammar[CMD__COUNT];
 
 #define CMD_MAX_WORDS 32
-#define CMD_MAX_LINE 1024
+#define CMD_MAX_LINE  1024
 
 /* A resolved line: each word expanded (keywords in full) with the pattern
  * token it matched ("holdtime", "<1-65535>", "A.B.C.D"). */
@@ -99,8 +127,8 @@ int cmd_split(const char *line, char *buf, size_t bufsz, char **words, int max, 
 int cmd_resolve(enum cmd_node node, unsigned owner_mask, char **words, int nwords,
                 struct cmd_args *a, struct strbuf *err, int *bad_word);
 /* cmd_split then cmd_resolve. */
-int cmd_resolve_line(enum cmd_node node, unsigned owner_mask, const char *line,
-                     struct cmd_args *a, struct strbuf *err);
+int cmd_resolve_line(enum cmd_node node, unsigned owner_mask, const char *line, struct cmd_args *a,
+                     struct strbuf *err);
 
 /* Arguments by token: is keyword kw present; the nth word that matched tok. */
 bool cmd_has(const struct cmd_args *a, const char *kw);
@@ -125,8 +153,10 @@ int cmd_complete(enum cmd_node node, unsigned owner_mask, char **words, int nwor
 /* Does word fit the argument token tok (type and range)? */
 bool cmd_token_accepts(const char *tok, const char *word);
 
-/* The engine's own consistency check of grammar.def (patterns parse, help
- * lines match the tokens); 0 or -1 with the reasons in err. */
+/* The engine's own consistency check of the grammar (patterns parse, help
+ * lines match the tokens, every command has declared owners, a declared
+ * node is opened from the config node only); 0 or -1 with the reasons in
+ * err. */
 int cmd_grammar_check(struct strbuf *err);
 
 #endif

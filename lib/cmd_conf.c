@@ -51,8 +51,9 @@ static int cmd_conf_file_line(struct conf_reader *r, const struct conf_line *l,
 	int rc;
 
 	strbuf_init(&msg);
-	/* FRR's lines (router bgp ...) belong in FRR's own configuration. */
-	rc = cmd_resolve(node, CMD_OWN_DAEMONS | CMD_OWN_SHELL, (char **)l->argv, l->argc, a, &msg,
+	/* A foreign program's lines (FRR's router bgp ...) belong in its own
+	 * configuration: unknown here. */
+	rc = cmd_resolve(node, CMD_OWN_DAEMONS | CMD_OWN_FRONT, (char **)l->argv, l->argc, a, &msg,
 	                 NULL);
 	if (rc < 0) {
 		const char *why = cmd_conf_reason(&msg);
@@ -61,12 +62,11 @@ static int cmd_conf_file_line(struct conf_reader *r, const struct conf_line *l,
 		strbuf_free(&msg);
 		return -1;
 	}
-	if (a->def->owners == CMD_OWN_SHELL) {
-		/* `end`, `exit` close nothing in a file; anything else the
-		 * shell owns is not configuration. */
-		bool closing = a->def->id == CMD_END_CONFIG || a->def->id == CMD_EXIT_CONFIG ||
-		               a->def->id == CMD_END_INTERFACE || a->def->id == CMD_EXIT_INTERFACE ||
-		               a->def->id == CMD_END_PROFILE || a->def->id == CMD_EXIT_PROFILE;
+	if (!(a->def->owners & CMD_OWN_DAEMONS)) {
+		/* The front end's: `end`, `exit` (IOS writes them in a saved
+		 * configuration) close nothing in a file; anything else it
+		 * owns is not configuration. */
+		bool closing = !strcmp(a->def->pattern, "end") || !strcmp(a->def->pattern, "exit");
 
 		if (!closing)
 			conf_error(r, l, "'%s' is a shell command, not configuration", l->argv[0]);

@@ -22,20 +22,20 @@
 #include "lib/conf.h"
 
 struct cmd_exec {
-	void *ctx;                  /* the daemon's candidate configuration, or the daemon */
+	void *ctx;                    /* the daemon's candidate configuration, or the daemon */
 	const struct cmd_args *block; /* the line that opened the current node, or NULL */
-	void *block_ctx;            /* what the block's handler set (e.g. its interface) */
-	struct strbuf *out;         /* output, or the reason for a refusal */
-	bool live;                  /* configure terminal, not the file */
-	int lineno;                 /* of the line in the file (0: live) */
-	unsigned uid;               /* the control client's uid (exec commands) */
+	void *block_ctx;              /* what the block's handler set (e.g. its interface) */
+	struct strbuf *out;           /* output, or the reason for a refusal */
+	bool live;                    /* configure terminal, not the file */
+	int lineno;                   /* of the line in the file (0: live) */
+	unsigned uid;                 /* the control client's uid (exec commands) */
 };
 
 typedef int (*cmd_handler_fn)(struct cmd_exec *x, const struct cmd_args *a);
 
 struct cmd_binding {
-	const char *daemon;        /* "nhrpd": in messages */
-	unsigned owner;            /* CMD_OWN_NHRPD, ... */
+	const char *daemon; /* its name, in messages */
+	unsigned owner;     /* its CMD_OWN_ bit (an owner of role daemon) */
 	cmd_handler_fn handlers[CMD__COUNT];
 	/* Called when a block closes (file) and after each live line inside
 	 * one: the block as a whole must be valid (e.g. a tunnel needs a

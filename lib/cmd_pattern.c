@@ -1,5 +1,5 @@
 /*
- * Patterns of lib/grammar.def compiled into elements, and what a word
+ * Patterns of the grammar (lib/grammar.h) compiled into elements, and what a word
  * must look like to fill each argument token. Compiled once, on first use,
  * into static storage: the grammar is a constant of the program.
  */
@@ -18,8 +18,7 @@ const struct cmd_def cmd_grammar[CMD__COUNT] = {
 	 .owners = owners_,                                                                        \
 	 .pattern = pattern_,                                                                      \
 	 .help = help_},
-#include "lib/grammar.def"
-#undef CMD
+#include "lib/grammar.h"
 };
 
 static struct cmd_pat cmd_pats[CMD__COUNT];
@@ -141,7 +140,8 @@ static int cmd_pat_compile(struct cmd_pat *p, const char *pattern, const char *h
 						sp = end;
 				}
 				if (e->nslots == CMD_MAX_SLOTS ||
-				    cmd_pat_slot(p, &e->slots[e->nslots++], c, (size_t)(sp - c)) < 0)
+				    cmd_pat_slot(p, &e->slots[e->nslots++], c, (size_t)(sp - c)) <
+				        0)
 					return -1;
 				c = sp;
 			}
@@ -182,15 +182,27 @@ static int cmd_pat_compile(struct cmd_pat *p, const char *pattern, const char *h
 	return help && *help ? -1 : 0; /* extra help lines */
 }
 
+/* What the engine assumes of a command beyond its pattern: owners it
+ * knows, and a declared node opened from config only (cmd_node_parent). */
+static bool cmd_def_consistent(const struct cmd_def *d, int i)
+{
+	unsigned declared = (1u << CMD_OWNER__COUNT) - 1;
+
+	return d->id == (enum cmd_id)i && d->owners != 0 && (d->owners & ~declared) == 0 &&
+	       (d->enters <= CMD_NODE_CONFIG || d->node == CMD_NODE_CONFIG);
+}
+
 static void cmd_pats_compile_all(void)
 {
 	cmd_pats_compiled = true;
 	for (int i = 0; i < CMD__COUNT; i++) {
-		if (cmd_grammar[i].id != (enum cmd_id)i ||
-		    cmd_pat_compile(&cmd_pats[i], cmd_grammar[i].pattern, cmd_grammar[i].help) < 0) {
-			snprintf(cmd_pats_error, sizeof(cmd_pats_error),
-			         "grammar: command %d '%s': bad pattern or help lines", i,
-			         cmd_grammar[i].pattern);
+		if (!cmd_def_consistent(&cmd_grammar[i], i) ||
+		    cmd_pat_compile(&cmd_pats[i], cmd_grammar[i].pattern, cmd_grammar[i].help) <
+		        0) {
+			snprintf(
+			    cmd_pats_error, sizeof(cmd_pats_error),
+			    "grammar: command %d '%s': bad pattern, help lines, owners or node", i,
+			    cmd_grammar[i].pattern);
 			cmd_pats_status = -1;
 			memset(&cmd_pats[i], 0, sizeof(cmd_pats[i]));
 		}

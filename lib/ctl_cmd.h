@@ -1,7 +1,8 @@
 /*
  * What every daemon's control commands share: the handlers of the
- * commands all daemons answer alike (lib/grammar.def: show version, show
- * debugging, debug control, log level, show running-config's JSON form).
+ * commands all daemons answer alike (declared in lib/ctl_cmd.def: show
+ * version, show debugging, debug control, log level, show running-config's
+ * JSON form).
  */
 #ifndef DMVPN_CTL_CMD_H
 #define DMVPN_CTL_CMD_H
@@ -14,8 +15,7 @@
 
 #define DMVPN_VERSION "0.2"
 
-
-/* show version [json]: "nhrpd 0.2" or {"daemon":"nhrpd","version":"0.2"}. */
+/* show version [json]: "DAEMON 0.2" or {"daemon":"DAEMON","version":"0.2"}. */
 int ctl_cmd_show_version(struct cmd_exec *x, const struct cmd_args *a, const char *daemon);
 /* show debugging [json]: the log level and the debug categories on. */
 int ctl_cmd_show_debugging(struct cmd_exec *x, const struct cmd_args *a);

@@ -16,19 +16,19 @@ static struct {
 } log_state = {.ident = "dmvpn", .level = LOG_LVL_INFO};
 
 static const char *const log_cat_names[LOG_CAT__COUNT] = {
-	[LOG_CAT_GENERAL] = "general", [LOG_CAT_GRE] = "gre",	[LOG_CAT_PACKET] = "packet",
-	[LOG_CAT_TUNNEL] = "tunnel",   [LOG_CAT_CTL] = "ctl",	[LOG_CAT_NHRP] = "nhrp",
-	[LOG_CAT_IKE] = "ike",	       [LOG_CAT_ZAPI] = "zapi",
+    [LOG_CAT_GENERAL] = "general",
+#define LOG_CATEGORY(id, name) [LOG_CAT_##id] = name,
+#include "lib/grammar.h"
 };
 
 static const char *const log_level_names[] = {
-	[LOG_LVL_ERR] = "error", [LOG_LVL_WARN] = "warning", [LOG_LVL_NOTICE] = "notice",
-	[LOG_LVL_INFO] = "info", [LOG_LVL_DEBUG] = "debug",
+    [LOG_LVL_ERR] = "error", [LOG_LVL_WARN] = "warning", [LOG_LVL_NOTICE] = "notice",
+    [LOG_LVL_INFO] = "info", [LOG_LVL_DEBUG] = "debug",
 };
 
 static const int log_syslog_prio[] = {
-	[LOG_LVL_ERR] = LOG_ERR,   [LOG_LVL_WARN] = LOG_WARNING, [LOG_LVL_NOTICE] = LOG_NOTICE,
-	[LOG_LVL_INFO] = LOG_INFO, [LOG_LVL_DEBUG] = LOG_DEBUG,
+    [LOG_LVL_ERR] = LOG_ERR,   [LOG_LVL_WARN] = LOG_WARNING, [LOG_LVL_NOTICE] = LOG_NOTICE,
+    [LOG_LVL_INFO] = LOG_INFO, [LOG_LVL_DEBUG] = LOG_DEBUG,
 };
 
 void log_init(const char *ident, bool to_syslog)
@@ -87,7 +87,7 @@ int log_level_from_name(const char *name)
 }
 
 __attribute__((format(printf, 3, 0))) static void log_vmsg(enum log_level lvl, enum log_cat cat,
-							     const char *fmt, va_list ap)
+                                                           const char *fmt, va_list ap)
 {
 	char line[1024];
 
@@ -103,8 +103,8 @@ __attribute__((format(printf, 3, 0))) static void log_vmsg(enum log_level lvl, e
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	fprintf(stderr, "%02d:%02d:%02d.%03ld %s %s %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		ts.tv_nsec / 1000000, log_state.ident, log_level_names[lvl], log_cat_names[cat],
-		line);
+	        ts.tv_nsec / 1000000, log_state.ident, log_level_names[lvl], log_cat_names[cat],
+	        line);
 }
 
 void log_msg(enum log_level lvl, enum log_cat cat, const char *fmt, ...)
@@ -122,10 +122,10 @@ bool log_ratelimit_take(struct log_ratelimit *rl, uint64_t now_ms)
 
 	if (rl->last_refill_ms == 0 || elapsed >= 1000) {
 		uint64_t add = rl->last_refill_ms == 0 ? LOG_RATELIMIT_BURST
-						       : elapsed / 1000 * LOG_RATELIMIT_PER_SEC;
+		                                       : elapsed / 1000 * LOG_RATELIMIT_PER_SEC;
 
 		rl->tokens = (uint32_t)(rl->tokens + add > LOG_RATELIMIT_BURST ? LOG_RATELIMIT_BURST
-									   : rl->tokens + add);
+		                                                               : rl->tokens + add);
 		rl->last_refill_ms = now_ms;
 	}
 	if (rl->tokens == 0) {
@@ -137,7 +137,7 @@ bool log_ratelimit_take(struct log_ratelimit *rl, uint64_t now_ms)
 }
 
 void log_msg_rl(struct log_ratelimit *rl, enum log_level lvl, enum log_cat cat, const char *fmt,
-		...)
+                ...)
 {
 	va_list ap;
 

@@ -1,6 +1,7 @@
 /*
  * dmvpnsh: the router's shell. Every line is resolved against the one
- * grammar (lib/grammar.def); the command's owners say where it goes:
+ * grammar (lib/grammar.h; the shell's part in shell.def); the command's
+ * owners say where it goes:
  *
  *   sh_exec.c     dispatch: the daemons' control sockets, the shell's own
  *                 commands, live configuration (checked by every owner

@@ -125,7 +125,8 @@ static void test_errors(void **state)
 	assert_int_equal(rc, -1);
 	assert_string_equal(resolve(CMD_NODE_EXEC, 0, "show ip nhrp bogus", &rc),
 	                    "% Invalid input at 'bogus'\n");
-	assert_string_equal(resolve(CMD_NODE_EXEC, 0, "show crypto", &rc), "% Incomplete command\n");
+	assert_string_equal(resolve(CMD_NODE_EXEC, 0, "show crypto", &rc),
+	                    "% Incomplete command\n");
 	/* "s" is show or ... nothing else at exec; "d" in exec is debug only,
 	 * "c" is clear, configure or copy */
 	assert_string_equal(resolve(CMD_NODE_EXEC, 0, "c", &rc),
@@ -201,6 +202,61 @@ static void test_completion(void **state)
 	assert_true(has_next(next, n, "cache") && has_next(next, n, "traffic"));
 }
 
+/*
+ * What the assembled grammar declares: the owners by role (lib/ names none
+ * of them), the nodes after exec and config with their prompts, each one
+ * level below config.
+ */
+static void test_owners_and_nodes(void **state)
+{
+	(void)state;
+	assert_int_equal(CMD_OWN_DAEMONS, CMD_OWN_MGRED | CMD_OWN_NHRPD | CMD_OWN_IKED);
+	assert_int_equal(CMD_OWN_FRONT, CMD_OWN_SHELL);
+	assert_int_equal(CMD_OWNER__COUNT, 5);
+	assert_int_equal(CMD_OWN_MGRED | CMD_OWN_NHRPD | CMD_OWN_IKED | CMD_OWN_SHELL | CMD_OWN_FRR,
+	                 (1 << CMD_OWNER__COUNT) - 1);
+	assert_int_equal(CMD_NODE__COUNT, 5);
+	assert_string_equal(cmd_node_prompt(CMD_NODE_EXEC), "");
+	assert_string_equal(cmd_node_prompt(CMD_NODE_CONFIG), "config");
+	assert_string_equal(cmd_node_prompt(CMD_NODE_INTERFACE), "config-if");
+	assert_string_equal(cmd_node_prompt(CMD_NODE_IKEV2_PROFILE), "config-ikev2-profile");
+	assert_string_equal(cmd_node_prompt(CMD_NODE_FRR), "config-router");
+	assert_string_equal(cmd_node_prompt(CMD_NODE_NONE), "?");
+	assert_int_equal(cmd_node_parent(CMD_NODE_EXEC), CMD_NODE_EXEC);
+	assert_int_equal(cmd_node_parent(CMD_NODE_CONFIG), CMD_NODE_EXEC);
+	assert_int_equal(cmd_node_parent(CMD_NODE_INTERFACE), CMD_NODE_CONFIG);
+	assert_int_equal(cmd_node_parent(CMD_NODE_IKEV2_PROFILE), CMD_NODE_CONFIG);
+	assert_int_equal(cmd_node_parent(CMD_NODE_FRR), CMD_NODE_CONFIG);
+	assert_int_equal(cmd_node_parent(CMD_NODE_NONE), CMD_NODE_EXEC);
+	/* a shared line is owned by both daemons, an exit by the shell */
+	assert_int_equal(cmd_grammar[CMD_TUNNEL_SOURCE].owners, CMD_OWN_MGRED | CMD_OWN_NHRPD);
+	assert_int_equal(cmd_grammar[CMD_EXIT_INTERFACE].owners, CMD_OWN_SHELL);
+	assert_int_equal(cmd_grammar[CMD_SHOW_VERSION].owners, CMD_OWN_DAEMONS | CMD_OWN_SHELL);
+}
+
+/*
+ * Where one word fits commands of several parts, the order of the parts
+ * decides which the message and `?` name first: a node's exits before the
+ * daemons' lines, the daemons' exec commands before the shell's.
+ */
+static void test_part_order(void **state)
+{
+	struct cmd_next next[CMD_MAX_NEXT];
+	int rc, n;
+
+	(void)state;
+	assert_string_equal(resolve(CMD_NODE_INTERFACE, 0, "d", &rc),
+	                    "% Ambiguous command: 'd' (do or description)\n");
+	assert_string_equal(resolve(CMD_NODE_IKEV2_PROFILE, 0, "d", &rc),
+	                    "% Ambiguous command: 'd' (do or dpd)\n");
+	n = complete(CMD_NODE_INTERFACE, "d", "", next);
+	assert_int_equal(n, 1);
+	assert_string_equal(next[0].tok, "LINE");
+	assert_string_equal(next[0].help, "The command");
+	n = complete(CMD_NODE_IKEV2_PROFILE, "d", "", next);
+	assert_true(n == 2 && has_next(next, n, "LINE") && has_next(next, n, "<0-3600>"));
+}
+
 static void test_token_types(void **state)
 {
 	(void)state;
@@ -244,9 +300,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_grammar_compiles), cmocka_unit_test(test_abbreviations),
-	    cmocka_unit_test(test_typed_arguments), cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_completion), cmocka_unit_test(test_token_types),
-	    cmocka_unit_test(test_split_limits),
+	    cmocka_unit_test(test_typed_arguments),  cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_completion),       cmocka_unit_test(test_token_types),
+	    cmocka_unit_test(test_split_limits),     cmocka_unit_test(test_owners_and_nodes),
+	    cmocka_unit_test(test_part_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
