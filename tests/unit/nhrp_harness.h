@@ -24,9 +24,9 @@
 #include "lib/clock.h"
 #include "nhrpd/nhrpd.h"
 
-#define H_T0 1000000 /* the simulated clock starts here (ms) */
-#define H_MAX_FRAMES 256
-#define H_MAX_NEIGH 64
+#define H_T0           1000000 /* the simulated clock starts here (ms) */
+#define H_MAX_FRAMES   256
+#define H_MAX_NEIGH    64
 #define H_IFINDEX_BASE 100
 
 struct h_frame {
@@ -105,7 +105,7 @@ static struct h_neigh *h_neigh_find(int ifindex, const struct ipaddr *overlay)
 }
 
 static int h_dp_neigh_set(struct dp_tunnel *t, const struct ipaddr *overlay,
-			  const struct ipaddr *nbma, bool permanent)
+                          const struct ipaddr *nbma, bool permanent)
 {
 	struct h_neigh *n = h_neigh_find(t->ifindex, overlay);
 
@@ -142,8 +142,8 @@ static int h_dp_nhrp_fd(struct dp_tunnel *t)
 	return ((struct h_tunnel *)t)->fd;
 }
 
-static ssize_t h_dp_frame_send(struct dp_tunnel *t, const struct ipaddr *nbma,
-			       uint16_t ethertype, const void *pkt, size_t len)
+static ssize_t h_dp_frame_send(struct dp_tunnel *t, const struct ipaddr *nbma, uint16_t ethertype,
+                               const void *pkt, size_t len)
 {
 	struct h_frame *f;
 
@@ -172,7 +172,7 @@ static ssize_t h_dp_nhrp_recv(struct dp_tunnel *t, void *buf, size_t cap, struct
 
 /* As the kernel backend will: the lladdr is the IPv4 NBMA address. */
 static int h_dp_lladdr_nbma(struct dp_tunnel *t, const uint8_t *lladdr, size_t len,
-			    struct ipaddr *nbma)
+                            struct ipaddr *nbma)
 {
 	(void)t;
 	if (len != 4) {
@@ -186,16 +186,16 @@ static int h_dp_lladdr_nbma(struct dp_tunnel *t, const uint8_t *lladdr, size_t l
 }
 
 static const struct dp_ops h_dp_ops = {
-	.name = "test",
-	.open = h_dp_open,
-	.close = h_dp_close,
-	.mtu = h_dp_mtu,
-	.neigh_set = h_dp_neigh_set,
-	.neigh_del = h_dp_neigh_del,
-	.nhrp_fd = h_dp_nhrp_fd,
-	.frame_send = h_dp_frame_send,
-	.nhrp_recv = h_dp_nhrp_recv,
-	.lladdr_nbma = h_dp_lladdr_nbma,
+    .name = "test",
+    .open = h_dp_open,
+    .close = h_dp_close,
+    .mtu = h_dp_mtu,
+    .neigh_set = h_dp_neigh_set,
+    .neigh_del = h_dp_neigh_del,
+    .nhrp_fd = h_dp_nhrp_fd,
+    .frame_send = h_dp_frame_send,
+    .nhrp_recv = h_dp_nhrp_recv,
+    .lladdr_nbma = h_dp_lladdr_nbma,
 };
 
 static int h_route_lookup(struct nhrpd *d, const struct ipaddr *dst, struct nlh_route *ri)
@@ -345,25 +345,33 @@ static inline struct nhrp_iface *h_iface_by_ifindex(int ifindex)
 	return NULL;
 }
 
-/* Carry the frames sent (and those sent in answer) to the interfaces of
- * the daemon they are for, until none is left; a frame for an address
- * nobody here has is lost. How many were delivered. */
+/* Carry the first frame sent to the interface of the daemon it is for
+ * (lost when nobody here has its address). False when none was waiting. */
+static inline bool h_deliver_one(void)
+{
+	static struct h_frame f;
+	struct nhrp_iface *from, *to;
+
+	if (!h.nframes)
+		return false;
+	f = h.frames[0];
+	memmove(&h.frames[0], &h.frames[1], (h.nframes - 1) * sizeof(h.frames[0]));
+	h.nframes--;
+	from = h_iface_by_ifindex(f.ifindex);
+	to = h_iface_by_nbma(&f.to);
+	if (to && from)
+		nhrp_recv_packet(to, f.data, f.len, &from->nbma);
+	return to && from;
+}
+
+/* Carry the frames sent, and those sent in answer, until none is left.
+ * How many reached an interface. */
 static inline unsigned h_deliver(void)
 {
 	unsigned n = 0;
 
-	for (unsigned guard = 0; h.nframes && guard < 10 * H_MAX_FRAMES; guard++) {
-		struct h_frame f = h.frames[0];
-		struct nhrp_iface *from = h_iface_by_ifindex(f.ifindex);
-		struct nhrp_iface *to = h_iface_by_nbma(&f.to);
-
-		memmove(&h.frames[0], &h.frames[1], (h.nframes - 1) * sizeof(h.frames[0]));
-		h.nframes--;
-		if (!to || !from)
-			continue;
-		nhrp_recv_packet(to, f.data, f.len, &from->nbma);
-		n++;
-	}
+	for (unsigned guard = 0; h.nframes && guard < 10 * H_MAX_FRAMES; guard++)
+		n += h_deliver_one();
 	return n;
 }
 

@@ -30,7 +30,7 @@
 	" ip nhrp holdtime 3600\n"                                                                 \
 	" ip nhrp nhs 10.0.0.1 nbma 192.0.2.1\n"
 
-#define X "10.0.0.9"
+#define X      "10.0.0.9"
 #define X_NBMA "192.0.2.9"
 
 static struct nhrp_iface *ifp;
@@ -61,7 +61,7 @@ static void expect_notes(unsigned n, ...)
 	va_start(ap, n);
 	for (unsigned i = 0; i < n; i++)
 		assert_string_equal(nhrp_entry_note_name(rec.note[i]),
-				    nhrp_entry_note_name(va_arg(ap, enum nhrp_entry_note)));
+		                    nhrp_entry_note_name(va_arg(ap, enum nhrp_entry_note)));
 	va_end(ap);
 	rec.n = 0;
 }
@@ -120,8 +120,8 @@ static const struct h_neigh *x_neigh(void)
 
 static struct nhrp_binding cached(const char *nbma, uint16_t hold)
 {
-	return (struct nhrp_binding){.type = NHRP_CACHE_CACHED, .nbma = h_addr(nbma),
-				     .holding_time = hold};
+	return (struct nhrp_binding){
+	    .type = NHRP_CACHE_CACHED, .nbma = h_addr(nbma), .holding_time = hold};
 }
 
 /* ---------- getting X into each state ---------- */
@@ -205,7 +205,7 @@ static void to_expiring(void)
 static void test_new(void **state)
 {
 	static const enum nhrp_entry_event stay[] = {NHRP_ENTRY_EV_TIMER, NHRP_ENTRY_EV_NAK,
-						     NHRP_ENTRY_EV_USED};
+	                                             NHRP_ENTRY_EV_USED};
 	struct nhrp_cache_entry *e;
 
 	(void)state;
@@ -414,8 +414,8 @@ static void test_bound_events(void **state)
  * to_refreshing, to_expiring); any other binding at its end. */
 static void test_bound_timer(void **state)
 {
-	struct nhrp_binding dyn = {.type = NHRP_CACHE_DYNAMIC, .nbma = h_addr(X_NBMA),
-				   .holding_time = HOLD};
+	struct nhrp_binding dyn = {
+	    .type = NHRP_CACHE_DYNAMIC, .nbma = h_addr(X_NBMA), .holding_time = HOLD};
 	struct nhrp_binding stat = {.type = NHRP_CACHE_STATIC, .nbma = h_addr(X_NBMA)};
 
 	(void)state;

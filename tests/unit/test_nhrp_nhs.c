@@ -130,9 +130,9 @@ static void to_probing(void)
 }
 
 static void (*const to_state[])(void) = {
-	[NHRP_NHS_DOWN] = to_down,
-	[NHRP_NHS_PROBING] = to_probing,
-	[NHRP_NHS_UP] = to_up,
+    [NHRP_NHS_DOWN] = to_down,
+    [NHRP_NHS_PROBING] = to_probing,
+    [NHRP_NHS_UP] = to_up,
 };
 
 /* ---------- the table ---------- */
