@@ -2,49 +2,52 @@
  * nhrpd: NHRP (RFC 2332) with the Cisco DMVPN conventions, per mGRE tunnel
  * interface, as next-hop client (spoke), next-hop server (hub) or both.
  *
- * The files in layers, bottom to top: a file calls functions of the files
- * below it only, never of one above or beside it (what must go upward,
- * the cache's events, goes through the subscribers an interface wires to
- * its cache at creation).
+ * The files in layers, bottom to top. A file calls functions of the files
+ * below it only, never of one above it or beside it; what must travel
+ * upward, the events of cache entries, goes to the subscribers an
+ * interface wires to its cache when it is created, which the cache calls
+ * without naming them.
  *
- *   nhrp_packet*.c   the packet codec (pure: no state, no I/O)
- *   nhrpd.h          the clock (lib/clock.h) and the small interface
- *                    accessors, static inline below
- *   nhrp_send.c      building and sending packets with the standard
- *                    extensions; Error Indications; drops counted
- *   nhrp_route.c     the kernel's route for an address (rtnetlink)
- *   nhrp_cache.c     the cache (overlay -> NBMA bindings): lookup, storage,
- *                    subscribers
- *   nhrp_cache_fsm.c the state machine of a cache entry and its timer
- *   nhrp_mirror.c    subscriber: bindings mirrored into the data plane's
- *                    neighbour table
- *   nhrp_zebra.c     subscriber: host routes in zebra; shortcut routes
- *   nhrp_shortcut.c  subscriber: shortcuts (DMVPN phase 3) go with their
- *                    next hop's binding and are refreshed with it; Traffic
- *                    Indications answered
- *   nhrp_purge.c     subscriber: purges to whoever was told of a binding
- *                    that goes (RFC 2332 5.2.5); Purge Requests received
- *   nhrp_nhs.c       next-hop client: registration with each NHS (FSM)
- *   nhrp_resolve.c   subscriber: Resolution Requests (first, retries,
- *                    refreshes); Requests and Replies received; neighbour
- *                    misses
- *   nhrp_server.c    next-hop server: registrations
- *   nhrp_recv.c      receive path: decode, authenticate, dispatch by type
- *   nhrp_multicast.c replication of overlay multicast to peers
- *   nhrp_iface.c     a tunnel interface: data plane handle, NHRP socket,
- *                    its cache and subscribers, attach and detach
+ *   nhrp_packet*.c       the packet codec (pure: no state, no I/O)
+ *   nhrpd_conf.c, nhrpd_conf_auth.c   the configuration, as data
+ *   nhrpd.h              the clock (lib/clock.h) and the small interface
+ *                        accessors, static inline below
+ *   nhrp_send.c          building and sending packets with the standard
+ *                        extensions; Error Indications; drops counted
+ *   nhrp_route.c         the kernel's route for an address (rtnetlink)
+ *   nhrp_cache.c         the cache (overlay -> NBMA bindings): storage,
+ *                        lookup, the subscribers' list
+ *   nhrp_cache_fsm.c     the state machine of a cache entry, its timer
+ *   nhrp_mirror.c        subscriber: bindings mirrored into the data
+ *                        plane's neighbour table
+ *   nhrp_zebra.c         subscriber: host routes in zebra; shortcut routes
+ *   nhrp_shortcut.c      subscriber: shortcuts (DMVPN phase 3) go with their
+ *                        next hop's binding and are refreshed with it;
+ *                        Traffic Indications answered
+ *   nhrp_purge.c         subscriber: purges to whoever was told of a
+ *                        binding that goes or moves (RFC 2332 5.2.5);
+ *                        Purge Requests received
+ *   nhrp_nhs.c           next-hop client: registration with each NHS (FSM)
+ *   nhrp_resolve.c       subscriber: Resolution Requests (first, retries,
+ *                        refreshes); requests and replies received;
+ *                        neighbour misses
+ *   nhrp_server.c        next-hop server: registrations
+ *   nhrp_recv.c          receive path: decode, authenticate, dispatch
+ *   nhrp_multicast.c     replication of overlay multicast to peers
+ *   nhrp_iface.c         a tunnel interface: data plane handle, NHRP
+ *                        socket, its cache and subscribers; attach, detach
  *   nhrp_iface_reconf.c  a running interface takes new NHRP settings
- *   nhrp_redirect.c  hub: hairpinned packets (NFLOG) become Traffic
- *                    Indications
- *   nhrp_neigh.c     rtnetlink: the kernel's neighbour solicitations and
- *                    link deletions
- *   nhrpd_conf*.c, nhrpd_cmd_conf.c  the configuration (lib/cmd_conf)
- *   nhrpd_reconfigure.c     a new configuration applied live, or noticed
+ *   nhrp_redirect.c      hub: hairpinned packets (NFLOG) become Traffic
+ *                        Indications
+ *   nhrp_neigh.c         rtnetlink: the kernel's neighbour solicitations,
+ *                        and link deletions (which detach an interface)
+ *   nhrpd_cmd_conf.c     the configuration lines (lib/cmd_conf)
  *   nhrpd_running_config.c  show running-config
+ *   nhrpd_reconfigure.c  a new configuration applied live, or noticed
  *   nhrpd_show*.c, nhrpd_cmd_exec.c, nhrpd_cmd_binding.c  operational
- *                    commands and show output
- *   nhrpd_ctl.c      control socket: live lines and operational commands
- *   nhrpd_main.c     the daemon
+ *                        commands and their output
+ *   nhrpd_ctl.c          control socket: live lines and commands
+ *   nhrpd_main.c         the daemon
  */
 #ifndef DMVPN_NHRPD_H
 #define DMVPN_NHRPD_H

@@ -29,6 +29,16 @@
 #define H_MAX_NEIGH    64
 #define H_IFINDEX_BASE 100
 
+/* A spoke registering with one NHS (10.0.0.1 at 192.0.2.1). */
+#define H_SPOKE_CONF(HOLD)                                                                         \
+	"interface tun0\n"                                                                         \
+	" tunnel mode gre multipoint\n"                                                            \
+	" tunnel source 192.0.2.2\n"                                                               \
+	" ip address 10.0.0.2/24\n"                                                                \
+	" ip nhrp network-id 1\n"                                                                  \
+	" ip nhrp holdtime " HOLD "\n"                                                             \
+	" ip nhrp nhs 10.0.0.1 nbma 192.0.2.1\n"
+
 struct h_frame {
 	int ifindex; /* the sending tunnel's */
 	struct ipaddr to;

@@ -21,14 +21,7 @@
 
 #define HOLD 60
 
-#define SPOKE_CONF                                                                                 \
-	"interface tun0\n"                                                                         \
-	" tunnel mode gre multipoint\n"                                                            \
-	" tunnel source 192.0.2.2\n"                                                               \
-	" ip address 10.0.0.2/24\n"                                                                \
-	" ip nhrp network-id 1\n"                                                                  \
-	" ip nhrp holdtime 3600\n"                                                                 \
-	" ip nhrp nhs 10.0.0.1 nbma 192.0.2.1\n"
+#define SPOKE_CONF H_SPOKE_CONF("3600")
 
 #define X      "10.0.0.9"
 #define X_NBMA "192.0.2.9"

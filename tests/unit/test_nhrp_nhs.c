@@ -20,14 +20,7 @@
 
 #define HOLD 60 /* seconds: refreshes every 20 s */
 
-#define SPOKE_CONF                                                                                 \
-	"interface tun0\n"                                                                         \
-	" tunnel mode gre multipoint\n"                                                            \
-	" tunnel source 192.0.2.2\n"                                                               \
-	" ip address 10.0.0.2/24\n"                                                                \
-	" ip nhrp network-id 1\n"                                                                  \
-	" ip nhrp holdtime 60\n"                                                                   \
-	" ip nhrp nhs 10.0.0.1 nbma 192.0.2.1\n"
+#define SPOKE_CONF H_SPOKE_CONF("60")
 
 static struct nhrp_iface *ifp;
 static struct nhrp_nhs *nhs;
