@@ -36,16 +36,6 @@ static bool nhrp_prefix_covers(const struct ipaddr *prefix, uint8_t plen, const 
 	return true;
 }
 
-static void nhrp_prefix_mask(struct ipaddr *a, uint8_t plen)
-{
-	for (unsigned i = 0; i < ipaddr_len(a); i++) {
-		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
-
-		if (bits < 8)
-			a->u.bytes[i] &= (uint8_t)(0xff00 >> bits);
-	}
-}
-
 const struct nhrp_shortcut *nhrp_shortcut_find(const struct nhrp_iface *ifp,
 					       const struct ipaddr *dst)
 {

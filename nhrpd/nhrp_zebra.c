@@ -68,17 +68,6 @@ static void nhrp_zebra_route(struct nhrpd *d, struct nhrp_iface *ifp, const stru
 	zapi_client_route_set(d->zebra, &r);
 }
 
-static void nhrp_zebra_prefix_of(const struct ipaddr *a, uint8_t plen, struct ipaddr *out)
-{
-	*out = *a;
-	for (unsigned i = 0; i < ipaddr_len(a); i++) {
-		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
-
-		if (bits < 8)
-			out->u.bytes[i] &= (uint8_t)(0xff00 >> bits);
-	}
-}
-
 void nhrp_zebra_entry_bound(struct nhrp_cache_entry *e)
 {
 	struct nhrpd *d = e->ifp->d;
@@ -120,11 +109,11 @@ void nhrp_zebra_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note
 void nhrp_zebra_shortcut_add(struct nhrp_shortcut *sc)
 {
 	struct nhrpd *d = sc->ifp->d;
-	struct ipaddr p;
+	struct ipaddr p = sc->prefix;
 
 	if (!d->zebra)
 		return;
-	nhrp_zebra_prefix_of(&sc->prefix, sc->plen, &p);
+	nhrp_prefix_mask(&p, sc->plen);
 	nhrp_zebra_route(d, sc->ifp, &p, sc->plen, &sc->via);
 }
 

@@ -592,6 +592,17 @@ static inline uint8_t nhrp_host_plen(const struct ipaddr *a)
 	return (uint8_t)(ipaddr_len(a) * 8);
 }
 
+/* Clear the bits of a past its first plen (a prefix's address). */
+static inline void nhrp_prefix_mask(struct ipaddr *a, uint8_t plen)
+{
+	for (unsigned i = 0; i < ipaddr_len(a); i++) {
+		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
+
+		if (bits < 8)
+			a->u.bytes[i] &= (uint8_t)(0xff00 >> bits);
+	}
+}
+
 /* ---------- packets ---------- */
 
 /* Start a request/reply from our addresses (fixed header, mandatory part). */
