@@ -395,10 +395,12 @@ int nlh_nflog_bind(int fd, uint16_t group, uint32_t copy_range)
 
 int nlh_nflog_msg_parse(struct nlmsghdr *h, struct nlh_nflog_pkt *out)
 {
-	static struct nla_policy policy[NFULA_MAX + 1] = {
+	/* Attributes too short for what they hold are refused by libnl. */
+	static const struct nla_policy policy[NFULA_MAX + 1] = {
 		[NFULA_IFINDEX_INDEV] = {.type = NLA_U32},
 		[NFULA_HWADDR] = {.minlen = sizeof(struct nfulnl_msg_packet_hw)},
 	};
+	struct nfulnl_msg_packet_hw hw;
 	struct nlattr *tb[NFULA_MAX + 1];
 
 	memset(out, 0, sizeof(*out));
@@ -408,15 +410,11 @@ int nlh_nflog_msg_parse(struct nlmsghdr *h, struct nlh_nflog_pkt *out)
 		return -1;
 	if (tb[NFULA_IFINDEX_INDEV])
 		out->indev = (int)ntohl(nla_get_u32(tb[NFULA_IFINDEX_INDEV]));
-	{
-		struct nfulnl_msg_packet_hw hw;
-
-		memcpy(&hw, nla_data(tb[NFULA_HWADDR]), sizeof(hw));
-		out->hwaddr_len = ntohs(hw.hw_addrlen);
-		if (out->hwaddr_len > sizeof(out->hwaddr))
-			out->hwaddr_len = 0;
-		memcpy(out->hwaddr, hw.hw_addr, out->hwaddr_len);
-	}
+	memcpy(&hw, nla_data(tb[NFULA_HWADDR]), sizeof(hw));
+	out->hwaddr_len = ntohs(hw.hw_addrlen);
+	if (out->hwaddr_len > sizeof(out->hwaddr))
+		out->hwaddr_len = 0; /* claims more than the attribute holds */
+	memcpy(out->hwaddr, hw.hw_addr, out->hwaddr_len);
 	out->payload = nla_data(tb[NFULA_PAYLOAD]);
 	out->payload_len = (size_t)nla_len(tb[NFULA_PAYLOAD]);
 	return 0;
