@@ -8,8 +8,13 @@
  * when the data plane restarts: the interface then detaches (dynamic
  * state is lost with the neighbour table) and retries every second, and
  * registration starts again once it is back.
+ *
+ * Creating an interface wires its cache to the subscribers of its events
+ * (the neighbour table mirror, zebra, resolution, shortcuts, purges): the
+ * cache calls them without knowing them.
  */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,73 +48,78 @@ static void nhrp_iface_nhrp_readable(struct ev_loop *loop, ev_io *w, int revents
 			continue;
 		}
 		nhrp_recv_packet(ifp, pkt, (size_t)n, &from);
+		OPENSSL_cleanse(pkt, (size_t)n); /* it may carry the password */
 	}
 }
 
 /* Our NBMA address: the tunnel source address, or that device's first. */
-static int nhrp_iface_find_nbma(struct nhrp_iface *ifp, struct nlh *nl)
+static int nhrp_iface_find_nbma(struct nhrp_iface *ifp)
 {
-	int idx;
+	struct nlh *nl;
+	int idx, rc = -1;
 
 	if (ipaddr_is_set(&ifp->conf.source_addr)) {
 		ifp->nbma = ifp->conf.source_addr;
 		return 0;
 	}
-	idx = nlh_link_index(nl, ifp->conf.source_dev);
-	if (idx <= 0 || nlh_link_first_addr(nl, idx, AF_INET, &ifp->nbma) < 0)
+	nl = nlh_open();
+	if (!nl)
 		return -1;
-	return 0;
+	idx = nlh_link_index(nl, ifp->conf.source_dev);
+	if (idx > 0 && nlh_link_first_addr(nl, idx, AF_INET, &ifp->nbma) == 0)
+		rc = 0;
+	nlh_close(nl);
+	return rc;
 }
 
 /* Bind proto as configured, unless it already is (its times stay). */
 static void nhrp_iface_bind_config(struct nhrp_iface *ifp, const struct ipaddr *proto,
-				   enum nhrp_cache_type type, const struct ipaddr *nbma)
+				   const struct nhrp_binding *b)
 {
-	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
+	const struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
 
-	if (e && e->type == type && ipaddr_equal(&e->nbma, nbma))
+	if (e && nhrp_cache_entry_bound(e) && e->type == b->type && ipaddr_equal(&e->nbma, &b->nbma))
 		return;
 	/* A static map of an NHS's address wins over the NHS line. */
-	if (e && type == NHRP_CACHE_NHS && e->type == NHRP_CACHE_STATIC)
+	if (e && b->type == NHRP_CACHE_NHS && e->type == NHRP_CACHE_STATIC)
 		return;
-	if (!e)
-		e = nhrp_cache_new(ifp, proto, type);
-	if (e)
-		nhrp_cache_bind(e, type, nbma, 0);
+	nhrp_cache_bind(ifp, proto, b);
 }
 
 void nhrp_iface_load_config(struct nhrp_iface *ifp)
 {
 	const struct nhrp_iface_conf *c = &ifp->conf;
-	struct nhrp_cache_entry *e;
 
-	nhrp_iface_bind_config(ifp, &c->addr, NHRP_CACHE_LOCAL, &ifp->nbma);
-	if ((e = nhrp_cache_get(ifp, &c->addr)))
-		e->prefix_len = (uint8_t)c->plen;
+	nhrp_iface_bind_config(ifp, &c->addr,
+			       &(struct nhrp_binding){.type = NHRP_CACHE_LOCAL,
+						      .nbma = ifp->nbma,
+						      .given = NHRP_BIND_PREFIX,
+						      .prefix_len = (uint8_t)c->plen});
 	for (unsigned i = 0; i < c->nmaps; i++)
-		nhrp_iface_bind_config(ifp, &c->maps[i].proto, NHRP_CACHE_STATIC, &c->maps[i].nbma);
+		nhrp_iface_bind_config(
+		    ifp, &c->maps[i].proto,
+		    &(struct nhrp_binding){.type = NHRP_CACHE_STATIC, .nbma = c->maps[i].nbma});
 	for (unsigned i = 0; i < c->nnhs; i++)
-		nhrp_iface_bind_config(ifp, &c->nhs[i].proto, NHRP_CACHE_NHS, &c->nhs[i].nbma);
+		nhrp_iface_bind_config(
+		    ifp, &c->nhs[i].proto,
+		    &(struct nhrp_binding){.type = NHRP_CACHE_NHS, .nbma = c->nhs[i].nbma});
 }
 
 static int nhrp_iface_attach(struct nhrp_iface *ifp)
 {
-	struct nlh *nl = nlh_open();
 	int fd;
 
-	if (!nl)
-		return -1;
 	ifp->dp = dp_tunnel_open(ifp->conf.backend, ifp->conf.name);
 	if (!ifp->dp)
 		goto fail;
-	if (nhrp_iface_find_nbma(ifp, nl) < 0) {
+	if (nhrp_iface_find_nbma(ifp) < 0) {
 		log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_GENERAL,
 			   "%s: tunnel source %s has no IPv4 address yet", ifp->conf.name,
 			   ifp->conf.source_dev);
 		goto fail;
 	}
 	ifp->ifindex = dp_tunnel_ifindex(ifp->dp);
-	if (nlh_link_get_mtu(nl, ifp->ifindex, &ifp->mtu) < 0)
+	if (dp_tunnel_mtu(ifp->dp, &ifp->mtu) < 0)
 		ifp->mtu = 0;
 	fd = dp_nhrp_fd(ifp->dp);
 	if (fd < 0)
@@ -117,7 +127,6 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 	ev_io_init(&ifp->nhrp_io, nhrp_iface_nhrp_readable, fd, EV_READ);
 	ifp->nhrp_io.data = ifp;
 	ev_io_start(ifp->d->loop, &ifp->nhrp_io);
-	nlh_close(nl);
 	ifp->attached = true;
 	ifp->up_ms = clock_now_ms();
 	nhrp_iface_load_config(ifp);
@@ -134,7 +143,6 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 fail:
 	dp_tunnel_close(ifp->dp);
 	ifp->dp = NULL;
-	nlh_close(nl);
 	return -1;
 }
 
@@ -156,7 +164,8 @@ void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
 		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_STOP);
 	nhrp_multicast_close(ifp);
 	ev_io_stop(ifp->d->loop, &ifp->nhrp_io);
-	/* The neighbour table went with the interface: nothing to delete. */
+	/* The neighbour table went with the interface: nothing to delete
+	 * (the mirror does nothing without a data plane). */
 	dp_tunnel_close(ifp->dp);
 	ifp->dp = NULL;
 	ifp->attached = false;
@@ -164,6 +173,17 @@ void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
 	nhrp_cache_flush(ifp, false);
 	timer_start_ms(&ifp->attach_timer, NHRP_ATTACH_RETRY_MS);
 }
+
+/*
+ * The cache's subscribers, in the order they hear of a binding (a removal
+ * in the reverse order): the neighbour entry first, so that the first
+ * packet a route lets through finds it; purges last, once nothing here
+ * relies on the binding any more.
+ */
+static const nhrp_cache_note_fn nhrp_iface_subscribers[] = {
+	nhrp_mirror_entry_note,	  nhrp_zebra_entry_note, nhrp_resolve_entry_note,
+	nhrp_shortcut_entry_note, nhrp_purge_entry_note,
+};
 
 int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c)
 {
@@ -181,6 +201,9 @@ int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c)
 		free(ifp);
 		return -1;
 	}
+	for (size_t i = 0; i < sizeof(nhrp_iface_subscribers) / sizeof(nhrp_iface_subscribers[0]);
+	     i++)
+		nhrp_cache_subscribe(&ifp->cache, nhrp_iface_subscribers[i], NULL);
 	timer_init(&ifp->attach_timer, d->loop, nhrp_iface_attach_timer, ifp);
 	for (unsigned i = 0; i < c->nnhs; i++) {
 		if (!(ifp->nhs[i] = nhrp_nhs_new(ifp, &c->nhs[i]))) {
@@ -220,47 +243,4 @@ void nhrp_iface_destroy(struct nhrp_iface *ifp)
 			break;
 		}
 	free(ifp);
-}
-
-struct nhrp_iface *nhrp_iface_by_index(struct nhrpd *d, int ifindex)
-{
-	for (unsigned i = 0; i < d->nifaces; i++)
-		if (d->ifaces[i]->attached && d->ifaces[i]->ifindex == ifindex)
-			return d->ifaces[i];
-	return NULL;
-}
-
-struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name)
-{
-	for (unsigned i = 0; i < d->nifaces; i++)
-		if (!strcmp(d->ifaces[i]->conf.name, name))
-			return d->ifaces[i];
-	return NULL;
-}
-
-uint32_t nhrp_next_request_id(struct nhrpd *d)
-{
-	if (++d->next_request_id == 0)
-		d->next_request_id = 1;
-	return d->next_request_id;
-}
-
-bool nhrp_iface_is_local(const struct nhrp_iface *ifp, const struct ipaddr *a)
-{
-	return ipaddr_equal(&ifp->conf.addr, a);
-}
-
-bool nhrp_iface_is_server(const struct nhrp_iface *ifp)
-{
-	return ifp->conf.nnhs == 0;
-}
-
-uint16_t nhrp_iface_holdtime(const struct nhrp_iface *ifp)
-{
-	return (uint16_t)ifp->conf.holdtime;
-}
-
-uint16_t nhrp_iface_mtu(const struct nhrp_iface *ifp)
-{
-	return ifp->mtu > 65535 ? 65535 : (uint16_t)ifp->mtu;
 }

@@ -81,7 +81,9 @@ static void nhrp_multicast_readable(struct ev_loop *loop, ev_io *w, int revents)
 		/* The filter already checked; check again, it costs nothing. */
 		if (n < ETH_HLEN || sll.sll_pkttype != PACKET_OUTGOING || !(frame[0] & 1))
 			continue;
-		nhrp_multicast_replicate(ifp, (uint16_t)(frame[12] << 8 | frame[13]),
+		/* The ethertype follows the two addresses. */
+		nhrp_multicast_replicate(ifp,
+					 (uint16_t)(frame[2 * ETH_ALEN] << 8 | frame[2 * ETH_ALEN + 1]),
 					 frame + ETH_HLEN, (size_t)n - ETH_HLEN);
 	}
 }

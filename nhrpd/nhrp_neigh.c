@@ -10,98 +10,57 @@
  * Link deletions tell us that the data plane took the interface away.
  *
  * Messages come from the kernel, but are still parsed with every length
- * checked.
+ * checked (lib/nl.c, with libnl's parsers). The socket for route lookups
+ * (nhrp_route.c) opens and closes with this one: once per daemon.
  */
 #include <errno.h>
-#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib/nl.h"
 #include "nhrpd/nhrpd.h"
 
-static void nhrp_neigh_msg(struct nhrpd *d, const struct nlmsghdr *h)
-{
-	const struct ndmsg *nd = NLMSG_DATA(h);
-	const struct rtattr *rta;
-	struct nhrp_iface *ifp;
-	struct ipaddr dst = {0};
-	int len;
+#define NHRP_NEIGH_RCVBUF (1 << 20)
+#define NHRP_NEIGH_BATCH  64 /* datagrams per wakeup: one busy socket must not starve */
 
-	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*nd)))
-		return;
-	ifp = nhrp_iface_by_index(d, nd->ndm_ifindex);
-	if (!ifp || nd->ndm_family != AF_INET)
-		return;
-	len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*nd));
-	for (rta = (const struct rtattr *)((const char *)nd + NLMSG_ALIGN(sizeof(*nd)));
-	     RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
-		if (rta->rta_type == NDA_DST && RTA_PAYLOAD(rta) == 4) {
-			dst.family = AF_INET;
-			memcpy(&dst.u.v4, RTA_DATA(rta), 4);
-		}
+static void nhrp_neigh_msg(struct nlmsghdr *h, void *arg)
+{
+	struct nhrpd *d = arg;
+	struct nhrp_iface *ifp;
+	struct ipaddr dst;
+	int ifindex;
+
+	switch (h->nlmsg_type) {
+	case RTM_GETNEIGH:
+		if (nlh_neigh_msg_parse(h, &ifindex, &dst) == 0 &&
+		    (ifp = nhrp_iface_by_index(d, ifindex)))
+			nhrp_resolve_solicited(ifp, &dst);
+		break;
+	case RTM_DELLINK:
+		if (nlh_link_msg_parse(h, &ifindex) == 0 && (ifp = nhrp_iface_by_index(d, ifindex)))
+			nhrp_iface_detach(ifp, "interface deleted");
+		break;
+	default:
+		break;
 	}
-	if (!ipaddr_is_set(&dst))
-		return;
-	nhrp_neigh_solicited(ifp, &dst);
 }
 
-static void nhrp_neigh_link_msg(struct nhrpd *d, const struct nlmsghdr *h)
-{
-	const struct ifinfomsg *ifi = NLMSG_DATA(h);
-	struct nhrp_iface *ifp;
-
-	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
-		return;
-	ifp = nhrp_iface_by_index(d, ifi->ifi_index);
-	if (ifp)
-		nhrp_iface_detach(ifp, "interface deleted");
-}
-
+/* ENOBUFS (the kernel dropped notifications) is passed over: the next
+ * packet for that next hop solicits again. */
 static void nhrp_neigh_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct nhrpd *d = w->data;
-	static char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
-	ssize_t n;
-
 	(void)loop;
 	(void)revents;
-	for (int i = 0; i < 64; i++) {
-		n = recv(d->neigh_fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n < 0) {
-			/* ENOBUFS: the kernel dropped notifications; the next
-			 * packet for that next hop solicits again. */
-			if (errno != ENOBUFS)
-				return;
-			continue;
-		}
-		int len = (int)n;
-
-		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; nl_msg_ok(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_type == RTM_GETNEIGH)
-				nhrp_neigh_msg(d, h);
-			else if (h->nlmsg_type == RTM_DELLINK)
-				nhrp_neigh_link_msg(d, h);
-		}
-	}
+	nlh_listen_read(w->fd, NHRP_NEIGH_BATCH, nhrp_neigh_msg, w->data);
 }
 
 int nhrp_neigh_open(struct nhrpd *d)
 {
-	struct sockaddr_nl sa = {
-		.nl_family = AF_NETLINK,
-		.nl_groups = RTMGRP_NEIGH | RTMGRP_LINK,
-	};
-	int fd, sz = 1 << 20;
+	int fd = nlh_listen_open(NETLINK_ROUTE, RTMGRP_NEIGH | RTMGRP_LINK, NHRP_NEIGH_RCVBUF);
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (nhrp_route_open(d) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -114,6 +73,7 @@ int nhrp_neigh_open(struct nhrpd *d)
 
 void nhrp_neigh_close(struct nhrpd *d)
 {
+	nhrp_route_close(d);
 	if (d->neigh_fd < 0)
 		return;
 	ev_io_stop(d->loop, &d->neigh_io);

@@ -23,16 +23,13 @@
 
 #include "nhrpd/nhrpd.h"
 
-#define NHRP_NHS_RETRY_BASE_MS 1000
-#define NHRP_NHS_RETRY_CAP_MS 32000
-
 static const char *const nhrp_nhs_state_names[] = {
 	[NHRP_NHS_DOWN] = "down",
 	[NHRP_NHS_PROBING] = "probing",
 	[NHRP_NHS_UP] = "up",
 };
 
-static const char *const nhrp_nhs_event_names[] = {
+static const char *const nhrp_nhs_event_names[NHRP_NHS_EVENT_COUNT] = {
 	[NHRP_NHS_EV_START] = "start",		 [NHRP_NHS_EV_TIMER] = "timer",
 	[NHRP_NHS_EV_REPLY_OK] = "reply-ok",	 [NHRP_NHS_EV_REPLY_REFUSED] = "reply-refused",
 	[NHRP_NHS_EV_STOP] = "stop",
@@ -41,6 +38,11 @@ static const char *const nhrp_nhs_event_names[] = {
 const char *nhrp_nhs_state_name(enum nhrp_nhs_state s)
 {
 	return (unsigned)s <= NHRP_NHS_UP ? nhrp_nhs_state_names[s] : "unknown";
+}
+
+const char *nhrp_nhs_event_name(enum nhrp_nhs_event ev)
+{
+	return (unsigned)ev < NHRP_NHS_EVENT_COUNT ? nhrp_nhs_event_names[ev] : "unknown";
 }
 
 static void nhrp_nhs_timer_fn(struct timer *t, void *arg)
@@ -105,7 +107,7 @@ static void nhrp_nhs_send(struct nhrp_nhs *n)
 	cie = &p.cie[0];
 	cie->code = NHRP_CODE_SUCCESS;
 	/* RFC 2332 5.2.3: a unique registration's prefix length is 0xFF. */
-	cie->prefix_len = ifp->conf.no_unique ? (uint8_t)(ipaddr_len(&ifp->conf.addr) * 8) : 0xff;
+	cie->prefix_len = ifp->conf.no_unique ? nhrp_host_plen(&ifp->conf.addr) : NHRP_PREFIX_UNIQUE;
 	cie->holding_time = nhrp_iface_holdtime(ifp);
 	cie->mtu = nhrp_iface_mtu(ifp);
 	cie->nbma = ifp->nbma;
@@ -124,8 +126,9 @@ static void nhrp_nhs_set_state(struct nhrp_nhs *n, enum nhrp_nhs_state to, enum 
 		return;
 	log_msg(to == NHRP_NHS_UP ? LOG_LVL_NOTICE : LOG_LVL_WARN, LOG_CAT_NHRP,
 		"%s: NHS %s %s -> %s (%s)", n->ifp->conf.name, ipaddr_format(&n->conf.proto, a),
-		nhrp_nhs_state_name(n->state), nhrp_nhs_state_name(to), nhrp_nhs_event_names[ev]);
+		nhrp_nhs_state_name(n->state), nhrp_nhs_state_name(to), nhrp_nhs_event_name(ev));
 	n->state = to;
+	n->transitions++;
 	n->up_since_ms = to == NHRP_NHS_UP ? clock_now_ms() : 0;
 }
 

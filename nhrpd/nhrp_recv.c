@@ -10,21 +10,22 @@
 
 #include "nhrpd/nhrpd.h"
 
-/* RFC 2332 5.3.4, Cisco cleartext: the type (1) then the password. */
+/* RFC 2332 5.3.4, Cisco cleartext: the type (1) then the password,
+ * compared in constant time. */
 static bool nhrp_recv_auth_ok(struct nhrp_iface *ifp, struct nhrp_packet *p)
 {
 	const struct nhrp_ext *x;
-	uint8_t want[4 + NHRP_AUTH_MAX] = {0, 0, 0, 1};
+	uint8_t want[NHRP_AUTH_HDR_LEN + NHRP_AUTH_MAX] = {0, 0, 0, NHRP_AUTH_TYPE_CLEARTEXT};
 	size_t n = ifp->conf.auth_len;
 	bool ok;
 
 	if (!n)
 		return true;
 	x = nhrp_packet_ext(p, NHRP_EXT_AUTHENTICATION);
-	if (!x || x->len != 4 + n)
+	if (!x || !x->data || x->len != NHRP_AUTH_HDR_LEN + n)
 		return false;
-	memcpy(want + 4, ifp->conf.auth, n);
-	ok = CRYPTO_memcmp(x->data, want, 4 + n) == 0;
+	memcpy(want + NHRP_AUTH_HDR_LEN, ifp->conf.auth, n);
+	ok = CRYPTO_memcmp(x->data, want, NHRP_AUTH_HDR_LEN + n) == 0;
 	OPENSSL_cleanse(want, sizeof(want));
 	return ok;
 }
@@ -82,7 +83,7 @@ void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
 		nhrp_nhs_recv_reply(ifp, &p, from_nbma);
 		break;
 	case NHRP_PURGE_REQUEST:
-		nhrp_recv_purge_request(ifp, &p, from_nbma);
+		nhrp_purge_recv_request(ifp, &p, from_nbma);
 		break;
 	case NHRP_PURGE_REPLY:
 		/* We do not retransmit purges; the reply only confirms. */
@@ -91,7 +92,7 @@ void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
 		nhrp_recv_error_indication(ifp, &p, from_nbma);
 		break;
 	case NHRP_TRAFFIC_INDICATION:
-		nhrp_redirect_recv_indication(ifp, &p, from_nbma);
+		nhrp_shortcut_recv_indication(ifp, &p, from_nbma);
 		break;
 	default:
 		nhrp_drop(ifp, NHRP_DROP_MALFORMED, from_nbma, "unknown packet type");

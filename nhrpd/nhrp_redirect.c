@@ -7,32 +7,31 @@
  * The kernel does the forwarding, so it must show us those packets: an
  * nftables rule in a table of our own (created at start, deleted at exit)
  * logs packets with iif == oif == the tunnel to an NFLOG group, globally
- * rate-limited, and we read the group over nfnetlink. The packet's link
- * source address is the sending spoke's NBMA address (the data plane put
- * it there). Indications are further limited per (source, destination)
- * pair, as Cisco does.
+ * rate-limited, and we read the group over nfnetlink (lib/nl.c). The
+ * packet's link source address stands for the sending spoke's NBMA
+ * address, which the data plane tells (dp_lladdr_to_nbma). Indications
+ * are further limited per (source, destination) pair, as Cisco does.
  *
  * A spoke with `ip nhrp shortcut` answers an indication by resolving the
  * destination of the packet it carries (nhrp_shortcut.c).
  */
 #include <errno.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include "gre/mgre_lladdr.h"
 #include "lib/nl.h"
 #include "nhrpd/nhrpd.h"
 
-#define NHRP_NFLOG_GROUP 2001
+#define NHRP_NFLOG_GROUP 2001	   /* nfnetlink_log group of the nft rule */
 #define NHRP_NFT_TABLE "dmvpn_nhrpd"
+#define NHRP_NFT_RATE 1000	   /* packets per second the rule logs at most */
+#define NHRP_NFLOG_BATCH 64	   /* datagrams per wakeup */
 #define NHRP_REDIRECT_PAIR_SLOTS 1024
 #define NHRP_REDIRECT_PAIR_MS 1000 /* one indication per pair per second */
 #define NHRP_REDIRECT_HEAD 28	   /* IPv4 header and 8 bytes, as ICMP quotes */
+#define NHRP_IPV4_HLEN 20
 
 struct nhrp_redirect_pair {
 	struct in_addr src, dst;
@@ -63,71 +62,14 @@ static int nhrp_redirect_nft(const struct nhrpd *d, bool install)
 		for (unsigned i = 0; i < d->nifaces; i++)
 			if (d->ifaces[i]->conf.redirect)
 				fprintf(f,
-					"  iifname \"%s\" oifname \"%s\" limit rate 1000/second "
+					"  iifname \"%s\" oifname \"%s\" limit rate %d/second "
 					"log group %d queue-threshold 1\n",
 					d->ifaces[i]->conf.name, d->ifaces[i]->conf.name,
-					NHRP_NFLOG_GROUP);
+					NHRP_NFT_RATE, NHRP_NFLOG_GROUP);
 		fprintf(f, " }\n}\n");
 	}
 	rc = pclose(f);
 	return rc == 0 ? 0 : -1;
-}
-
-static int nhrp_nflog_config(int fd, uint8_t cmd, bool with_mode)
-{
-	struct {
-		struct nlmsghdr h;
-		struct nfgenmsg g;
-		char attrs[48];
-	} req;
-	struct nlattr *a;
-	size_t len;
-	char ack[256];
-
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
-	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.g.nfgen_family = AF_UNSPEC;
-	req.g.version = NFNETLINK_V0;
-	req.g.res_id = htons(NHRP_NFLOG_GROUP);
-	len = NLMSG_LENGTH(sizeof(req.g));
-	a = (struct nlattr *)((char *)&req + NLMSG_ALIGN(len));
-	a->nla_type = NFULA_CFG_CMD;
-	a->nla_len = NLA_HDRLEN + sizeof(struct nfulnl_msg_config_cmd);
-	((struct nfulnl_msg_config_cmd *)((char *)a + NLA_HDRLEN))->command = cmd;
-	len = NLMSG_ALIGN(len) + NLA_ALIGN(a->nla_len);
-	if (with_mode) {
-		struct nfulnl_msg_config_mode mode = {
-			.copy_range = htonl(NHRP_REDIRECT_HEAD + 4), .copy_mode = NFULNL_COPY_PACKET};
-
-		a = (struct nlattr *)((char *)&req + len);
-		a->nla_type = NFULA_CFG_MODE;
-		a->nla_len = NLA_HDRLEN + sizeof(mode);
-		memcpy((char *)a + NLA_HDRLEN, &mode, sizeof(mode));
-		len += NLA_ALIGN(a->nla_len);
-		/* Deliver every logged packet at once: NFLOG otherwise batches
-		 * them for up to a second, and a redirect late by a second is a
-		 * second of traffic through the hub. */
-		a = (struct nlattr *)((char *)&req + len);
-		a->nla_type = NFULA_CFG_QTHRESH;
-		a->nla_len = NLA_HDRLEN + 4;
-		*(uint32_t *)((char *)a + NLA_HDRLEN) = htonl(1);
-		len += NLA_ALIGN(a->nla_len);
-	}
-	req.h.nlmsg_len = (uint32_t)len;
-	if (send(fd, &req, len, 0) < 0)
-		return -1;
-	/* The ACK (or error) comes back before any logged packet. */
-	if (recv(fd, ack, sizeof(ack), 0) >= (ssize_t)(NLMSG_HDRLEN + sizeof(int))) {
-		const struct nlmsghdr *h = (const struct nlmsghdr *)ack;
-		const struct nlmsgerr *e = NLMSG_DATA(h);
-
-		if (h->nlmsg_type == NLMSG_ERROR && e->error) {
-			errno = -e->error;
-			return -1;
-		}
-	}
-	return 0;
 }
 
 static bool nhrp_redirect_pair_limited(struct in_addr src, struct in_addr dst, uint64_t now)
@@ -152,20 +94,19 @@ static bool nhrp_redirect_pair_limited(struct in_addr src, struct in_addr dst, u
 }
 
 /* A hairpinned packet: tell its sender (RFC 2332 type 8, Cisco layout). */
-static void nhrp_redirect_hairpin(struct nhrpd *d, int ifindex, const uint8_t *hw, size_t hwlen,
-				  const uint8_t *pkt, size_t len)
+static void nhrp_redirect_hairpin(struct nhrpd *d, const struct nlh_nflog_pkt *lp)
 {
-	struct nhrp_iface *ifp = nhrp_iface_by_index(d, ifindex);
+	struct nhrp_iface *ifp = nhrp_iface_by_index(d, lp->indev);
+	const uint8_t *pkt = lp->payload;
 	struct nhrp_packet p;
-	struct in_addr src, dst, v4;
+	struct in_addr src, dst;
 	struct ipaddr nbma;
-	uint32_t handle;
 
-	if (!ifp || !ifp->conf.redirect || len < 20 || (pkt[0] >> 4) != 4)
+	if (!ifp || !ifp->conf.redirect || !ifp->dp || lp->payload_len < NHRP_IPV4_HLEN ||
+	    (pkt[0] >> 4) != 4)
 		return;
-	if (hwlen != MGRE_LLADDR_LEN || mgre_lladdr_decode(hw, &v4, &handle) != MGRE_LLADDR_IPV4)
+	if (dp_lladdr_to_nbma(ifp->dp, lp->hwaddr, lp->hwaddr_len, &nbma) < 0)
 		return; /* no NBMA source: nobody to tell */
-	ipaddr_from_v4(&nbma, v4);
 	memcpy(&src, pkt + 12, 4);
 	memcpy(&dst, pkt + 16, 4);
 	if (nhrp_redirect_pair_limited(src, dst, clock_now_ms())) {
@@ -176,91 +117,37 @@ static void nhrp_redirect_hairpin(struct nhrpd *d, int ifindex, const uint8_t *h
 	ipaddr_from_v4(&p.dst_proto, src);
 	p.request_id = nhrp_next_request_id(d);
 	p.payload = pkt;
-	p.payload_len = len < NHRP_REDIRECT_HEAD ? len : NHRP_REDIRECT_HEAD;
+	p.payload_len = lp->payload_len < NHRP_REDIRECT_HEAD ? lp->payload_len : NHRP_REDIRECT_HEAD;
 	nhrp_packet_add_auth(ifp, &p);
 	if (nhrp_send(ifp, &p, &nbma) == 0)
 		ifp->traffic.redirects_sent++;
 }
 
-static void nhrp_nflog_msg(struct nhrpd *d, const struct nlmsghdr *h)
+static void nhrp_nflog_msg(struct nlmsghdr *h, void *arg)
 {
-	const uint8_t *pkt = NULL, *hw = NULL;
-	size_t pkt_len = 0, hw_len = 0;
-	int ifindex = 0;
-	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(struct nfgenmsg));
-	const struct nlattr *a =
-		(const struct nlattr *)((const char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+	struct nlh_nflog_pkt lp;
 
-	if (h->nlmsg_type != ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET) || len < 0)
-		return;
-	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len) {
-		const uint8_t *v = (const uint8_t *)a + NLA_HDRLEN;
-		size_t vlen = a->nla_len - NLA_HDRLEN;
-
-		switch (a->nla_type & NLA_TYPE_MASK) {
-		case NFULA_IFINDEX_INDEV:
-			if (vlen == 4) {
-				uint32_t x;
-
-				memcpy(&x, v, 4);
-				ifindex = (int)ntohl(x);
-			}
-			break;
-		case NFULA_HWADDR:
-			/* struct nfulnl_msg_packet_hw: be16 length, pad, 8 bytes */
-			if (vlen >= 12) {
-				hw_len = (size_t)(v[0] << 8 | v[1]);
-				hw = v + 4;
-				if (hw_len > 8)
-					hw_len = 0;
-			}
-			break;
-		case NFULA_PAYLOAD:
-			pkt = v;
-			pkt_len = vlen;
-			break;
-		default:
-			break;
-		}
-		len -= NLA_ALIGN(a->nla_len);
-		a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
-	}
-	if (pkt && hw)
-		nhrp_redirect_hairpin(d, ifindex, hw, hw_len, pkt, pkt_len);
+	if (nlh_nflog_msg_parse(h, &lp) == 0)
+		nhrp_redirect_hairpin(arg, &lp);
 }
 
+/* ENOBUFS (logs dropped) is passed over: the next hairpin logs again. */
 static void nhrp_nflog_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct nhrpd *d = w->data;
-	static char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
-
 	(void)loop;
 	(void)revents;
-	for (int i = 0; i < 64; i++) {
-		ssize_t n = recv(d->nflog_fd, buf, sizeof(buf), MSG_DONTWAIT);
-		int len = (int)n;
-
-		if (n < 0) {
-			if (errno == ENOBUFS)
-				continue; /* dropped logs: the next hairpin logs again */
-			return;
-		}
-		for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; nl_msg_ok(h, len);
-		     h = NLMSG_NEXT(h, len))
-			nhrp_nflog_msg(d, h);
-	}
+	nlh_listen_read(w->fd, NHRP_NFLOG_BATCH, nhrp_nflog_msg, w->data);
 }
 
 int nhrp_redirect_open(struct nhrpd *d)
 {
-	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	int fd;
 
 	if (!nhrp_redirect_wanted(d))
 		return 0;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    nhrp_nflog_config(fd, NFULNL_CFG_CMD_BIND, true) < 0) {
+	fd = nlh_listen_open(NETLINK_NETFILTER, 0, 0);
+	/* The copy: the head an indication quotes, and a word to spare. */
+	if (fd < 0 || nlh_nflog_bind(fd, NHRP_NFLOG_GROUP, NHRP_REDIRECT_HEAD + 4) < 0) {
 		log_err("NFLOG group %d: %s", NHRP_NFLOG_GROUP, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -291,23 +178,4 @@ void nhrp_redirect_close(struct nhrpd *d)
 	ev_io_stop(d->loop, &d->nflog_io);
 	close(d->nflog_fd);
 	d->nflog_fd = -1;
-}
-
-void nhrp_redirect_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
-				   const struct ipaddr *from_nbma)
-{
-	struct ipaddr dst = {.family = AF_INET};
-
-	if (!ifp->conf.shortcut) {
-		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma,
-			  "Traffic Indication without 'ip nhrp shortcut'");
-		return;
-	}
-	if (p->payload_len < 20 || (p->payload[0] >> 4) != 4) {
-		nhrp_drop(ifp, NHRP_DROP_MALFORMED, from_nbma,
-			  "Traffic Indication without an IPv4 header");
-		return;
-	}
-	memcpy(&dst.u.v4, p->payload + 16, 4);
-	nhrp_shortcut_request(ifp, &dst);
 }

@@ -15,7 +15,9 @@
  *
  * A binding learnt this way is refreshed while it is used: the kernel
  * re-solicits an entry it is using once its reachable time runs out, and
- * a solicitation within the last third of the holding time re-resolves.
+ * an entry used since it was bound is re-resolved at two thirds of its
+ * holding time (nhrp_cache_fsm.c decides when; this file, a subscriber of
+ * the cache, sends the requests it asks for: first, retries, refreshes).
  */
 #include <net/if.h>
 #include <string.h>
@@ -30,7 +32,8 @@ static struct nhrp_nhs *nhrp_resolve_pick_nhs(struct nhrp_iface *ifp)
 	return ifp->nnhs ? ifp->nhs[0] : NULL;
 }
 
-static void nhrp_resolve_send(struct nhrp_iface *ifp, struct nhrp_cache_entry *e)
+/* A Resolution Request for e, with the request id the cache gave it. */
+static void nhrp_resolve_send(struct nhrp_iface *ifp, const struct nhrp_cache_entry *e)
 {
 	struct nhrp_nhs *n = nhrp_resolve_pick_nhs(ifp);
 	struct nhrp_packet p;
@@ -43,69 +46,44 @@ static void nhrp_resolve_send(struct nhrp_iface *ifp, struct nhrp_cache_entry *e
 	p.flags = NHRP_FLAG_RES_Q; /* we are a router (RFC 2332 5.2.1) */
 	if (!ifp->conf.no_unique)
 		p.flags |= NHRP_FLAG_RES_U;
-	p.request_id = e->request_id = nhrp_next_request_id(ifp->d);
+	p.request_id = e->request_id;
 	/* Our own binding, for the responder to cache (5.2.1). */
 	p.n_cie = 1;
 	cie = &p.cie[0];
-	cie->prefix_len = (uint8_t)(ipaddr_len(&ifp->conf.addr) * 8);
+	cie->prefix_len = nhrp_host_plen(&ifp->conf.addr);
 	cie->holding_time = nhrp_iface_holdtime(ifp);
 	cie->mtu = nhrp_iface_mtu(ifp);
 	nhrp_packet_add_request_exts(ifp, &p);
-	e->tries++;
 	nhrp_send(ifp, &p, &n->conf.nbma);
+}
+
+void nhrp_resolve_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note, void *arg)
+{
+	(void)arg;
+	if (note == NHRP_ENTRY_NOTE_RESOLVE || note == NHRP_ENTRY_NOTE_REFRESH)
+		nhrp_resolve_send(e->ifp, e);
 }
 
 void nhrp_resolve_start(struct nhrp_iface *ifp, const struct ipaddr *proto)
 {
-	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
-
 	if (!nhrp_resolve_pick_nhs(ifp))
 		return; /* a hub knows all it can know: no one to ask */
-	if (!e)
-		e = nhrp_cache_new(ifp, proto, NHRP_CACHE_INCOMPLETE);
-	if (!e) {
+	if (!nhrp_cache_resolve(ifp, proto))
 		ifp->traffic.dropped[NHRP_DROP_NO_RESOURCES]++;
-		return;
-	}
-	e->tries = 0;
-	nhrp_resolve_send(ifp, e);
-	timer_start_ms(&e->timer, NHRP_RESOLVE_TIMEOUT_MS);
 }
 
-void nhrp_resolve_retry(struct nhrp_cache_entry *e)
-{
-	if (e->tries >= NHRP_RESOLVE_TRIES) {
-		nhrp_cache_bind(e, NHRP_CACHE_NEGATIVE, &(struct ipaddr){0},
-				NHRP_NEGATIVE_HOLD_MS / 1000);
-		return;
-	}
-	nhrp_resolve_send(e->ifp, e);
-	timer_start_ms(&e->timer, (uint64_t)NHRP_RESOLVE_TIMEOUT_MS << e->tries);
-}
-
-void nhrp_neigh_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto)
+void nhrp_resolve_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto)
 {
 	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
-	uint64_t now = clock_now_ms();
 
 	if (!e) {
 		nhrp_resolve_start(ifp, proto);
 		return;
 	}
-	e->last_used_ms = now;
-	if (!nhrp_cache_entry_valid(e))
-		return; /* incomplete: under way; negative: wait it out */
-	/* Confirm the binding to the kernel (it stops probing), and remember
-	 * the use: the entry's timer refreshes a binding that is in use. */
-	nhrp_cache_neigh_refresh(e);
-}
-
-void nhrp_resolve_refresh(struct nhrp_cache_entry *e)
-{
-	if (e->request_id)
-		return; /* one is under way */
-	e->tries = 0;
-	nhrp_resolve_send(e->ifp, e);
+	/* Remember the use (the entry is refreshed if used); a binding is
+	 * confirmed to the kernel, which stops probing. Incomplete: under way;
+	 * negative: wait it out. */
+	nhrp_cache_used(e);
 }
 
 /* Learn the requester's binding from its request (RFC 2332 5.2.1: the
@@ -115,7 +93,7 @@ static void nhrp_resolve_learn_requester(struct nhrp_iface *ifp, const struct nh
 	const struct nhrp_ext *nat = nhrp_packet_ext((struct nhrp_packet *)p, NHRP_EXT_NAT_ADDRESS);
 	const struct ipaddr *nbma = &p->src_nbma;
 	uint16_t hold = p->n_cie ? p->cie[0].holding_time : 0;
-	struct nhrp_cache_entry *e;
+	const struct nhrp_cache_entry *e;
 
 	/* The NHS saw the requester's real address: trust it over the claim. */
 	if (nat && nat->n_cie && ipaddr_is_set(&nat->cie[0].nbma) &&
@@ -126,12 +104,9 @@ static void nhrp_resolve_learn_requester(struct nhrp_iface *ifp, const struct nh
 	e = nhrp_cache_get(ifp, &p->src_proto);
 	if (e && e->type > NHRP_CACHE_CACHED)
 		return; /* registered, configured or ours: keep it */
-	if (!e)
-		e = nhrp_cache_new(ifp, &p->src_proto, NHRP_CACHE_CACHED);
-	if (!e)
-		return;
-	e->request_id = 0;
-	nhrp_cache_bind(e, NHRP_CACHE_CACHED, nbma, hold);
+	nhrp_cache_bind(ifp, &p->src_proto,
+			&(struct nhrp_binding){.type = NHRP_CACHE_CACHED, .nbma = *nbma,
+					       .holding_time = hold});
 }
 
 /* Answer a request for an address we hold (ours, or a static map on a
@@ -147,7 +122,7 @@ static void nhrp_resolve_answer(struct nhrp_iface *ifp, const struct nhrp_packet
 	rep.n_cie = 1;
 	cie = &rep.cie[0];
 	memset(cie, 0, sizeof(*cie));
-	cie->prefix_len = (uint8_t)(ipaddr_len(&e->proto) * 8);
+	cie->prefix_len = nhrp_host_plen(&e->proto);
 	cie->holding_time = nhrp_iface_holdtime(ifp);
 	cie->mtu = nhrp_iface_mtu(ifp);
 	cie->nbma = e->type == NHRP_CACHE_LOCAL ? ifp->nbma : e->nbma;
@@ -166,7 +141,7 @@ static void nhrp_resolve_nak(struct nhrp_iface *ifp, const struct nhrp_packet *r
 	rep.n_cie = 1;
 	memset(&rep.cie[0], 0, sizeof(rep.cie[0]));
 	rep.cie[0].code = NHRP_CODE_NO_BINDING;
-	rep.cie[0].prefix_len = (uint8_t)(ipaddr_len(&req->dst_proto) * 8);
+	rep.cie[0].prefix_len = nhrp_host_plen(&req->dst_proto);
 	rep.cie[0].proto = req->dst_proto;
 	nhrp_packet_fill_responder(ifp, &rep);
 	nhrp_send(ifp, &rep, to_nbma);
@@ -198,7 +173,7 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
 		}
 		cie = &fwd->cie[fwd->n_cie++];
 		memset(cie, 0, sizeof(*cie));
-		cie->prefix_len = (uint8_t)(ipaddr_len(&ifp->conf.addr) * 8);
+		cie->prefix_len = nhrp_host_plen(&ifp->conf.addr);
 		cie->holding_time = nhrp_iface_holdtime(ifp);
 		cie->mtu = nhrp_iface_mtu(ifp);
 		cie->nbma = ifp->nbma;
@@ -212,7 +187,7 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
 		if (src && src->type == NHRP_CACHE_DYNAMIC) {
 			nat->n_cie = 1;
 			memset(&nat->cie[0], 0, sizeof(nat->cie[0]));
-			nat->cie[0].prefix_len = (uint8_t)(ipaddr_len(&p->src_proto) * 8);
+			nat->cie[0].prefix_len = nhrp_host_plen(&p->src_proto);
 			nat->cie[0].nbma = src->nbma;
 			nat->cie[0].proto = p->src_proto;
 		}
@@ -231,7 +206,7 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
  * own overlay and NBMA addresses: the requester routes the prefix via us.
  */
 static bool nhrp_resolve_egress_answer(struct nhrp_iface *ifp, const struct nhrp_packet *req,
-				       const struct nhrp_route_info *ri)
+				       const struct nlh_route *ri)
 {
 	struct nhrp_cache_entry *local = nhrp_cache_get(ifp, &ifp->conf.addr);
 	struct nhrp_packet rep;
@@ -265,7 +240,8 @@ void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, co
 			       size_t len, const struct ipaddr *from_nbma)
 {
 	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->dst_proto);
-	struct nhrp_route_info ri;
+	nhrp_route_lookup_fn lookup = ifp->d->route_lookup ? ifp->d->route_lookup : nhrp_route_lookup;
+	struct nlh_route ri;
 	struct nhrp_nhs *n;
 
 	if (nhrp_iface_is_local(ifp, &p->src_proto)) {
@@ -291,7 +267,7 @@ void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, co
 		return;
 	}
 	/* Not an overlay address we know: where does our route send it? */
-	if (nhrp_route_lookup(&p->dst_proto, &ri) == 0 && ri.found) {
+	if (lookup(ifp->d, &p->dst_proto, &ri) == 0 && ri.found) {
 		if (ri.oif == ifp->ifindex) {
 			const struct ipaddr *nh = ipaddr_is_set(&ri.gateway) ? &ri.gateway : NULL;
 			struct nhrp_cache_entry *ne = nh ? nhrp_cache_get(ifp, nh) : NULL;
@@ -332,17 +308,16 @@ static void nhrp_resolve_bind_egress(struct nhrp_iface *ifp, const struct nhrp_p
 		nat = true;
 		nbma = *from_nbma;
 	}
-	if (!via)
-		via = nhrp_cache_new(ifp, &cie->proto, NHRP_CACHE_CACHED);
-	if (!via)
-		return;
-	if (via->type <= NHRP_CACHE_CACHED) {
-		via->request_id = 0;
-		via->nat = nat;
-		via->nbma_claimed = nat ? cie->nbma : (struct ipaddr){0};
-		via->mtu = cie->mtu;
-		nhrp_cache_bind(via, NHRP_CACHE_CACHED, &nbma, hold);
-	}
+	if (!via || via->type <= NHRP_CACHE_CACHED)
+		nhrp_cache_bind(ifp, &cie->proto,
+				&(struct nhrp_binding){.type = NHRP_CACHE_CACHED,
+						       .nbma = nbma,
+						       .holding_time = hold,
+						       .given = NHRP_BIND_PEER,
+						       .nat = nat,
+						       .nbma_claimed = nat ? cie->nbma
+									   : (struct ipaddr){0},
+						       .mtu = cie->mtu});
 	nhrp_shortcut_install(ifp, &p->dst_proto, cie->prefix_len, &cie->proto, hold);
 }
 
@@ -352,41 +327,39 @@ void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->dst_proto);
 	const struct nhrp_cie *cie = p->n_cie ? &p->cie[0] : NULL;
 	const struct nhrp_ext *resp;
-	struct ipaddr nbma;
+	struct nhrp_binding b;
 
 	if (!nhrp_iface_is_local(ifp, &p->src_proto) || !e || !e->request_id ||
 	    e->request_id != p->request_id || !cie) {
 		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma, "resolution reply nobody asked for");
 		return;
 	}
-	e->request_id = 0;
-	if (e->type > NHRP_CACHE_CACHED)
-		return; /* became a registration or config meanwhile */
 	if (cie->code != NHRP_CODE_SUCCESS || !ipaddr_is_set(&cie->nbma)) {
-		if (e->type == NHRP_CACHE_INCOMPLETE)
-			nhrp_cache_bind(e, NHRP_CACHE_NEGATIVE, &(struct ipaddr){0},
-					NHRP_NEGATIVE_HOLD_MS / 1000);
+		nhrp_cache_nak(e);
 		return;
 	}
-	nbma = cie->nbma;
 	/* A route answer (phase 3): the CIE names the egress router. */
 	if (ipaddr_is_set(&cie->proto) && !ipaddr_equal(&cie->proto, &p->dst_proto)) {
 		nhrp_resolve_bind_egress(ifp, p, cie, from_nbma);
 		nhrp_cache_remove(e, "resolved to a shortcut");
 		return;
 	}
+	b = (struct nhrp_binding){
+		.type = NHRP_CACHE_CACHED,
+		.nbma = cie->nbma,
+		.holding_time = cie->holding_time ? cie->holding_time : nhrp_iface_holdtime(ifp),
+		.given = NHRP_BIND_PEER | NHRP_BIND_PREFIX,
+		.mtu = cie->mtu,
+		.prefix_len = cie->prefix_len,
+	};
 	/* The owner answered itself from an address other than it claims:
 	 * it is behind NAT, and that address is the one that works. */
 	resp = nhrp_packet_ext(p, NHRP_EXT_RESPONDER_ADDRESS);
-	e->nat = false;
 	if (resp && resp->n_cie && ipaddr_equal(&resp->cie[0].proto, &p->dst_proto) &&
 	    !ipaddr_equal(from_nbma, &cie->nbma)) {
-		e->nbma_claimed = cie->nbma;
-		e->nat = true;
-		nbma = *from_nbma;
+		b.nbma_claimed = cie->nbma;
+		b.nat = true;
+		b.nbma = *from_nbma;
 	}
-	e->prefix_len = cie->prefix_len;
-	e->mtu = cie->mtu;
-	nhrp_cache_bind(e, NHRP_CACHE_CACHED, &nbma,
-			cie->holding_time ? cie->holding_time : nhrp_iface_holdtime(ifp));
+	nhrp_cache_bind(ifp, &p->dst_proto, &b);
 }

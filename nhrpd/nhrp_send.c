@@ -2,14 +2,16 @@
  * Building and sending NHRP packets: the common header fields from our
  * addresses, the extensions every request carries, authentication, Error
  * Indications, and the one place where drops are counted and logged.
+ *
+ * The password is a secret: a packet being built carries an empty
+ * Authentication extension, and nhrp_send fills it in on its own stack
+ * while it encodes, then wipes that copy and the encoded frame.
  */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <string.h>
 
 #include "nhrpd/nhrpd.h"
-
-/* Cisco's cleartext authentication: a 32-bit type, then the password. */
-#define NHRP_AUTH_TYPE_CLEARTEXT 1
 
 static const char *const nhrp_drop_names[NHRP_DROP__COUNT] = {
 	[NHRP_DROP_MALFORMED] = "malformed",
@@ -42,8 +44,8 @@ void nhrp_packet_init(struct nhrp_iface *ifp, struct nhrp_packet *p, enum nhrp_t
 {
 	memset(p, 0, sizeof(*p));
 	p->afn = ifp->nbma.family == AF_INET6 ? NHRP_AFN_IPV6 : NHRP_AFN_IPV4;
-	p->pro_type = ifp->conf.addr.family == AF_INET6 ? 0x86DD : 0x0800;
-	p->hop_count = 16;
+	p->pro_type = ifp->conf.addr.family == AF_INET6 ? NHRP_PRO_IPV6 : NHRP_PRO_IPV4;
+	p->hop_count = NHRP_HOP_COUNT_DEFAULT;
 	p->type = (uint8_t)type;
 	p->src_nbma = ifp->nbma;
 	p->src_proto = ifp->conf.addr;
@@ -51,7 +53,6 @@ void nhrp_packet_init(struct nhrp_iface *ifp, struct nhrp_packet *p, enum nhrp_t
 
 void nhrp_packet_add_auth(struct nhrp_iface *ifp, struct nhrp_packet *p)
 {
-	static uint8_t auth[4 + NHRP_AUTH_MAX];
 	struct nhrp_ext *x;
 
 	if (!ifp->conf.auth_len)
@@ -59,11 +60,9 @@ void nhrp_packet_add_auth(struct nhrp_iface *ifp, struct nhrp_packet *p)
 	x = nhrp_packet_add_ext(p, NHRP_EXT_AUTHENTICATION, true);
 	if (!x)
 		return;
-	auth[0] = auth[1] = auth[2] = 0;
-	auth[3] = NHRP_AUTH_TYPE_CLEARTEXT;
-	memcpy(auth + 4, ifp->conf.auth, ifp->conf.auth_len);
-	x->data = auth;
-	x->len = 4 + ifp->conf.auth_len;
+	/* No data yet: nhrp_send puts the password in (x->len says how long). */
+	x->data = NULL;
+	x->len = NHRP_AUTH_HDR_LEN + ifp->conf.auth_len;
 }
 
 /*
@@ -89,7 +88,7 @@ void nhrp_packet_reply_from(const struct nhrp_packet *req, struct nhrp_packet *r
 {
 	*rep = *req;
 	rep->type = (uint8_t)type;
-	rep->hop_count = 16;
+	rep->hop_count = NHRP_HOP_COUNT_DEFAULT;
 }
 
 /* RFC 2332 5.3.3: the responder puts its own CIE in the Responder Address
@@ -102,30 +101,56 @@ void nhrp_packet_fill_responder(struct nhrp_iface *ifp, struct nhrp_packet *rep)
 		return;
 	memset(x->cie, 0, sizeof(x->cie[0]));
 	x->n_cie = 1;
-	x->cie[0].prefix_len = (uint8_t)(ipaddr_len(&ifp->conf.addr) * 8);
+	x->cie[0].prefix_len = nhrp_host_plen(&ifp->conf.addr);
 	x->cie[0].holding_time = nhrp_iface_holdtime(ifp);
 	x->cie[0].mtu = nhrp_iface_mtu(ifp);
 	x->cie[0].nbma = ifp->nbma;
 	x->cie[0].proto = ifp->conf.addr;
 }
 
+/* Encode p, the password put in its empty Authentication extension for
+ * the time of the encoding only. The length, or 0. */
+static size_t nhrp_send_encode(struct nhrp_iface *ifp, struct nhrp_packet *p, uint8_t *buf,
+			       size_t cap)
+{
+	uint8_t auth[NHRP_AUTH_HDR_LEN + NHRP_AUTH_MAX] = {0, 0, 0, NHRP_AUTH_TYPE_CLEARTEXT};
+	struct nhrp_ext *x = nhrp_packet_ext(p, NHRP_EXT_AUTHENTICATION);
+	size_t len;
+
+	if (!x || x->data)
+		return nhrp_encode(p, buf, cap);
+	if (x->len != NHRP_AUTH_HDR_LEN + ifp->conf.auth_len)
+		return 0; /* the password changed since the packet was built */
+	memcpy(auth + NHRP_AUTH_HDR_LEN, ifp->conf.auth, ifp->conf.auth_len);
+	x->data = auth;
+	len = nhrp_encode(p, buf, cap);
+	x->data = NULL;
+	OPENSSL_cleanse(auth, sizeof(auth));
+	return len;
+}
+
 int nhrp_send(struct nhrp_iface *ifp, struct nhrp_packet *p, const struct ipaddr *nbma)
 {
 	uint8_t buf[NHRP_MAX_PACKET];
 	char a[IPADDR_STRLEN];
+	ssize_t sent;
 	size_t len;
+	int err;
 
 	if (!ifp->attached) {
 		ifp->traffic.dropped[NHRP_DROP_SEND_ERROR]++;
 		return -1;
 	}
-	len = nhrp_encode(p, buf, sizeof(buf));
+	len = nhrp_send_encode(ifp, p, buf, sizeof(buf));
 	if (!len) {
 		nhrp_drop(ifp, NHRP_DROP_SEND_ERROR, nbma, "packet does not encode");
 		return -1;
 	}
-	if (dp_nhrp_send(ifp->dp, nbma, buf, len) < 0) {
-		nhrp_drop(ifp, NHRP_DROP_SEND_ERROR, nbma, strerror(errno));
+	sent = dp_nhrp_send(ifp->dp, nbma, buf, len);
+	err = errno;
+	OPENSSL_cleanse(buf, len); /* it may carry the password */
+	if (sent < 0) {
+		nhrp_drop(ifp, NHRP_DROP_SEND_ERROR, nbma, strerror(err));
 		return -1;
 	}
 	if (p->type <= NHRP_TYPE_MAX)

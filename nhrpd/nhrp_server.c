@@ -1,13 +1,14 @@
 /*
- * Next-hop server: Registration Requests (RFC 2332 5.2.3, 5.2.4) and
- * Purges (5.2.5, 5.2.6).
+ * Next-hop server: Registration Requests (RFC 2332 5.2.3, 5.2.4).
  *
  * A registration binds the client's protocol address to the NBMA address
  * the request came from (which differs from the one it claims when it is
  * behind NAT: Cisco's NAT extension tells it so in the reply). A unique
  * binding, or a unique request, is never overwritten by another NBMA
  * address: the request is refused with "unique address already
- * registered" and the existing binding stays.
+ * registered" and the existing binding stays. A client that is not
+ * unique may move: its binding is changed, and whoever we told of the old
+ * one is purged (nhrp_purge.c, as the cache notes the change).
  *
  * The holding time granted is the client's, capped by ours (`ip nhrp
  * holdtime`), as Cisco's hubs do: the reply's CIE says how long the
@@ -30,6 +31,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	const struct ipaddr *claimed = ipaddr_is_set(&cie->nbma) ? &cie->nbma : &p->src_nbma;
 	bool unique = p->flags & NHRP_FLAG_REG_U;
 	struct nhrp_cache_entry *e;
+	struct nhrp_binding binding;
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
 	if (proto->family != ifp->conf.addr.family)
@@ -40,19 +42,13 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	e = nhrp_cache_get(ifp, proto);
 	if (e && e->type >= NHRP_CACHE_NHS)
 		return NHRP_CODE_ADMIN_PROHIBITED; /* ours, a static map or an NHS */
-	if (e && e->type == NHRP_CACHE_DYNAMIC && !ipaddr_equal(&e->nbma, from_nbma)) {
-		if (e->unique || unique) {
-			log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_NHRP,
-				   "%s: %s from %s refused: registered uniquely from %s",
-				   ifp->conf.name, ipaddr_format(proto, a),
-				   ipaddr_format(from_nbma, b),
-				   ipaddr_format(&e->nbma, (char[IPADDR_STRLEN]){0}));
-			return NHRP_CODE_UNIQUE_ALREADY_REGISTERED;
-		}
-		/* A non-unique client moved: whoever we told is out of date. */
-		for (unsigned i = 0; i < e->npurge; i++)
-			nhrp_send_purge(ifp, e, &e->purge[i]);
-		e->npurge = 0;
+	if (e && e->type == NHRP_CACHE_DYNAMIC && !ipaddr_equal(&e->nbma, from_nbma) &&
+	    (e->unique || unique)) {
+		log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_NHRP,
+			   "%s: %s from %s refused: registered uniquely from %s", ifp->conf.name,
+			   ipaddr_format(proto, a), ipaddr_format(from_nbma, b),
+			   ipaddr_format(&e->nbma, (char[IPADDR_STRLEN]){0}));
+		return NHRP_CODE_UNIQUE_ALREADY_REGISTERED;
 	}
 	*granted = cie->holding_time < nhrp_iface_holdtime(ifp) ? cie->holding_time
 								: nhrp_iface_holdtime(ifp);
@@ -62,18 +58,22 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 			nhrp_cache_remove(e, "deregistered");
 		return NHRP_CODE_SUCCESS;
 	}
-	if (!e)
-		e = nhrp_cache_new(ifp, proto, NHRP_CACHE_DYNAMIC);
-	if (!e)
-		return NHRP_CODE_INSUFFICIENT_RESOURCES;
-	if (e->type != NHRP_CACHE_DYNAMIC)
+	if (!e || e->type != NHRP_CACHE_DYNAMIC)
 		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: %s registered from %s", ifp->conf.name,
 			ipaddr_format(proto, a), ipaddr_format(from_nbma, b));
-	e->unique = unique;
-	e->nat = !ipaddr_equal(claimed, from_nbma);
-	e->nbma_claimed = e->nat ? *claimed : (struct ipaddr){0};
-	e->mtu = cie->mtu;
-	nhrp_cache_bind(e, NHRP_CACHE_DYNAMIC, from_nbma, *granted);
+	binding = (struct nhrp_binding){
+		.type = NHRP_CACHE_DYNAMIC,
+		.nbma = *from_nbma,
+		.holding_time = *granted,
+		.given = NHRP_BIND_PEER,
+		.unique = unique,
+		.nat = !ipaddr_equal(claimed, from_nbma),
+		.mtu = cie->mtu,
+	};
+	if (binding.nat)
+		binding.nbma_claimed = *claimed;
+	if (!nhrp_cache_bind(ifp, proto, &binding))
+		return NHRP_CODE_INSUFFICIENT_RESOURCES;
 	return NHRP_CODE_SUCCESS;
 }
 
@@ -108,52 +108,5 @@ void nhrp_server_recv_registration(struct nhrp_iface *ifp, struct nhrp_packet *p
 		nat->cie[0].nbma = *from_nbma;
 		nat->cie[0].proto = p->src_proto;
 	}
-	nhrp_send(ifp, &rep, from_nbma);
-}
-
-void nhrp_send_purge(struct nhrp_iface *ifp, const struct nhrp_cache_entry *e,
-		     const struct nhrp_purge_target *to)
-{
-	struct nhrp_packet p;
-
-	nhrp_packet_init(ifp, &p, NHRP_PURGE_REQUEST);
-	p.dst_proto = to->proto;
-	p.request_id = nhrp_next_request_id(ifp->d);
-	p.n_cie = 1;
-	p.cie[0].prefix_len = e->prefix_len;
-	p.cie[0].proto = e->proto;
-	nhrp_packet_add_auth(ifp, &p);
-	p.has_extensions = true;
-	nhrp_send(ifp, &p, &to->nbma);
-}
-
-/*
- * RFC 2332 5.2.5: drop the bindings named in the CIEs and answer (unless
- * N is set). Only what we learnt from others can be purged: a client may
- * withdraw its own registration, nobody else's; configuration is never
- * purged.
- */
-void nhrp_recv_purge_request(struct nhrp_iface *ifp, struct nhrp_packet *p,
-			     const struct ipaddr *from_nbma)
-{
-	struct nhrp_packet rep;
-
-	if (!nhrp_iface_is_local(ifp, &p->dst_proto)) {
-		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma, "purge for another address");
-		return;
-	}
-	for (size_t i = 0; i < p->n_cie; i++) {
-		struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->cie[i].proto);
-
-		nhrp_shortcut_purge(ifp, &p->cie[i].proto, p->cie[i].prefix_len);
-		if (!e || e->type >= NHRP_CACHE_NHS)
-			continue;
-		if (e->type == NHRP_CACHE_DYNAMIC && !ipaddr_equal(&e->nbma, from_nbma))
-			continue;
-		nhrp_cache_remove(e, "purged");
-	}
-	if (p->flags & NHRP_FLAG_PURGE_N)
-		return;
-	nhrp_packet_reply_from(p, &rep, NHRP_PURGE_REPLY);
 	nhrp_send(ifp, &rep, from_nbma);
 }

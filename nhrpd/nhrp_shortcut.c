@@ -12,6 +12,9 @@
  * flows through it, its next hop's binding is used, and refreshing that
  * binding refreshes the shortcut; idle, it expires and its route is
  * withdrawn. A purge, or the loss of the next hop's binding, removes it.
+ * What happens to the next hop's binding comes as the cache's notes (this
+ * file subscribes to them); a resolution this file wants is an entry it
+ * asks the cache to resolve.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +34,6 @@ static bool nhrp_prefix_covers(const struct ipaddr *prefix, uint8_t plen, const 
 		plen = (uint8_t)(plen - bits);
 	}
 	return true;
-}
-
-static void nhrp_prefix_mask(struct ipaddr *a, uint8_t plen)
-{
-	for (unsigned i = 0; i < ipaddr_len(a); i++) {
-		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
-
-		if (bits < 8)
-			a->u.bytes[i] &= (uint8_t)(0xff00 >> bits);
-	}
 }
 
 const struct nhrp_shortcut *nhrp_shortcut_find(const struct nhrp_iface *ifp,
@@ -120,38 +113,28 @@ void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, 
 /* Resolve dst for a shortcut, unless one covers it or a request is out. */
 void nhrp_shortcut_request(struct nhrp_iface *ifp, const struct ipaddr *dst)
 {
-	struct nhrp_cache_entry *e;
-
 	if (!ifp->nnhs || nhrp_shortcut_find(ifp, dst))
 		return; /* no one to ask, or already there */
-	e = nhrp_cache_get(ifp, dst);
-	if (e)
+	if (nhrp_cache_get(ifp, dst))
 		return; /* under way, known negative, or an overlay address */
-	e = nhrp_cache_new(ifp, dst, NHRP_CACHE_INCOMPLETE);
-	if (!e) {
+	if (!nhrp_cache_resolve(ifp, dst))
 		ifp->traffic.dropped[NHRP_DROP_NO_RESOURCES]++;
-		return;
-	}
-	e->shortcut = true;
-	nhrp_resolve_start(ifp, dst);
 }
 
-void nhrp_shortcut_refresh_via(struct nhrp_iface *ifp, const struct ipaddr *via)
+/* The binding of via is in use and being refreshed: so are the shortcuts
+ * through it (their targets resolved again). */
+static void nhrp_shortcut_refresh_via(struct nhrp_iface *ifp, const struct ipaddr *via)
 {
 	for (struct nhrp_shortcut *sc = ifp->shortcuts; sc; sc = sc->next) {
-		struct nhrp_cache_entry *e;
-
 		if (!ipaddr_equal(&sc->via, via) || nhrp_cache_get(ifp, &sc->target))
 			continue;
-		e = nhrp_cache_new(ifp, &sc->target, NHRP_CACHE_INCOMPLETE);
-		if (!e)
+		if (!nhrp_cache_resolve(ifp, &sc->target))
 			return;
-		e->shortcut = true;
-		nhrp_resolve_start(ifp, &sc->target);
 	}
 }
 
-void nhrp_shortcut_via_gone(struct nhrp_iface *ifp, const struct ipaddr *via)
+/* The binding of via is gone: so are the shortcuts through it. */
+static void nhrp_shortcut_via_gone(struct nhrp_iface *ifp, const struct ipaddr *via)
 {
 	struct nhrp_shortcut *sc = ifp->shortcuts, *next;
 
@@ -160,6 +143,36 @@ void nhrp_shortcut_via_gone(struct nhrp_iface *ifp, const struct ipaddr *via)
 		if (ipaddr_equal(&sc->via, via))
 			nhrp_shortcut_remove(sc, "next hop binding gone");
 	}
+}
+
+void nhrp_shortcut_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note, void *arg)
+{
+	(void)arg;
+	if (note == NHRP_ENTRY_NOTE_REFRESH)
+		nhrp_shortcut_refresh_via(e->ifp, &e->proto);
+	else if (note == NHRP_ENTRY_NOTE_REMOVED && nhrp_cache_entry_valid(e))
+		nhrp_shortcut_via_gone(e->ifp, &e->proto);
+}
+
+void nhrp_shortcut_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
+				   const struct ipaddr *from_nbma)
+{
+	struct ipaddr dst = {.family = AF_INET};
+
+	if (!ifp->conf.shortcut) {
+		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma,
+			  "Traffic Indication without 'ip nhrp shortcut'");
+		return;
+	}
+	/* Cisco: the indication carries the head of the packet that went
+	 * through the hub; its destination is what to resolve. */
+	if (p->payload_len < 20 || (p->payload[0] >> 4) != 4) {
+		nhrp_drop(ifp, NHRP_DROP_MALFORMED, from_nbma,
+			  "Traffic Indication without an IPv4 header");
+		return;
+	}
+	memcpy(&dst.u.v4, p->payload + 16, 4);
+	nhrp_shortcut_request(ifp, &dst);
 }
 
 void nhrp_shortcut_purge(struct nhrp_iface *ifp, const struct ipaddr *prefix, uint8_t plen)

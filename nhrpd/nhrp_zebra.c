@@ -4,7 +4,9 @@
  * route per registered client. Routes are type NHRP with the configured
  * instance and distance (10 by default: better than any BGP or OSPF route
  * through the hub). The client re-announces them after zebra restarts;
- * they leave zebra when nhrpd withdraws them or stops.
+ * they leave zebra when nhrpd withdraws them or stops. Host routes follow
+ * the cache as one of its subscribers; shortcut routes follow the
+ * shortcuts (nhrp_shortcut.c).
  */
 #include <string.h>
 
@@ -66,24 +68,14 @@ static void nhrp_zebra_route(struct nhrpd *d, struct nhrp_iface *ifp, const stru
 	zapi_client_route_set(d->zebra, &r);
 }
 
-static void nhrp_zebra_prefix_of(const struct ipaddr *a, uint8_t plen, struct ipaddr *out)
-{
-	*out = *a;
-	for (unsigned i = 0; i < ipaddr_len(a); i++) {
-		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
-
-		if (bits < 8)
-			out->u.bytes[i] &= (uint8_t)(0xff00 >> bits);
-	}
-}
-
 void nhrp_zebra_entry_bound(struct nhrp_cache_entry *e)
 {
 	struct nhrpd *d = e->ifp->d;
 
-	if (!d->zebra || !e->ifp->conf.host_routes || e->type != NHRP_CACHE_DYNAMIC)
+	if (!d->zebra || !e->ifp->conf.host_routes || !nhrp_cache_entry_bound(e) ||
+	    e->type != NHRP_CACHE_DYNAMIC)
 		return;
-	nhrp_zebra_route(d, e->ifp, &e->proto, (uint8_t)(ipaddr_len(&e->proto) * 8), &e->proto);
+	nhrp_zebra_route(d, e->ifp, &e->proto, nhrp_host_plen(&e->proto), &e->proto);
 	e->host_route = true;
 }
 
@@ -91,19 +83,37 @@ void nhrp_zebra_entry_removed(struct nhrp_cache_entry *e)
 {
 	if (!e->host_route || !e->ifp->d->zebra)
 		return;
-	zapi_client_route_unset(e->ifp->d->zebra, &e->proto,
-				(uint8_t)(ipaddr_len(&e->proto) * 8));
+	zapi_client_route_unset(e->ifp->d->zebra, &e->proto, nhrp_host_plen(&e->proto));
 	e->host_route = false;
+}
+
+void nhrp_zebra_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note, void *arg)
+{
+	(void)arg;
+	switch (note) {
+	case NHRP_ENTRY_NOTE_BOUND:
+	case NHRP_ENTRY_NOTE_CHANGED:
+	case NHRP_ENTRY_NOTE_RENEWED:
+		nhrp_zebra_entry_bound(e);
+		break;
+	case NHRP_ENTRY_NOTE_REMOVED:
+		nhrp_zebra_entry_removed(e);
+		break;
+	case NHRP_ENTRY_NOTE_RESOLVE:
+	case NHRP_ENTRY_NOTE_USED:
+	case NHRP_ENTRY_NOTE_REFRESH:
+		break;
+	}
 }
 
 void nhrp_zebra_shortcut_add(struct nhrp_shortcut *sc)
 {
 	struct nhrpd *d = sc->ifp->d;
-	struct ipaddr p;
+	struct ipaddr p = sc->prefix;
 
 	if (!d->zebra)
 		return;
-	nhrp_zebra_prefix_of(&sc->prefix, sc->plen, &p);
+	nhrp_prefix_mask(&p, sc->plen);
 	nhrp_zebra_route(d, sc->ifp, &p, sc->plen, &sc->via);
 }
 

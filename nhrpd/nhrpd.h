@@ -2,25 +2,52 @@
  * nhrpd: NHRP (RFC 2332) with the Cisco DMVPN conventions, per mGRE tunnel
  * interface, as next-hop client (spoke), next-hop server (hub) or both.
  *
- * Objects, one file each:
- *   nhrpd_conf.c     the configuration as a whole (read with lib/cmd_conf)
- *   nhrpd_cmd_*.c    the commands of lib/grammar.def nhrpd owns: config
- *                    lines, operational commands, the binding
+ * The files in layers, bottom to top. A file calls functions of the files
+ * below it only, never of one above it or beside it; what must travel
+ * upward, the events of cache entries, goes to the subscribers an
+ * interface wires to its cache when it is created, which the cache calls
+ * without naming them.
+ *
+ *   nhrp_packet*.c       the packet codec (pure: no state, no I/O)
+ *   nhrpd_conf.c, nhrpd_conf_auth.c   the configuration, as data
+ *   nhrpd.h              the clock (lib/clock.h) and the small interface
+ *                        accessors, static inline below
+ *   nhrp_send.c          building and sending packets with the standard
+ *                        extensions; Error Indications; drops counted
+ *   nhrp_route.c         the kernel's route for an address (rtnetlink)
+ *   nhrp_cache.c         the cache (overlay -> NBMA bindings): storage,
+ *                        lookup, the subscribers' list
+ *   nhrp_cache_fsm.c     the state machine of a cache entry, its timer
+ *   nhrp_mirror.c        subscriber: bindings mirrored into the data
+ *                        plane's neighbour table
+ *   nhrp_zebra.c         subscriber: host routes in zebra; shortcut routes
+ *   nhrp_shortcut.c      subscriber: shortcuts (DMVPN phase 3) go with their
+ *                        next hop's binding and are refreshed with it;
+ *                        Traffic Indications answered
+ *   nhrp_purge.c         subscriber: purges to whoever was told of a
+ *                        binding that goes or moves (RFC 2332 5.2.5);
+ *                        Purge Requests received
+ *   nhrp_nhs.c           next-hop client: registration with each NHS (FSM)
+ *   nhrp_resolve.c       subscriber: Resolution Requests (first, retries,
+ *                        refreshes); requests and replies received;
+ *                        neighbour misses
+ *   nhrp_server.c        next-hop server: registrations
+ *   nhrp_recv.c          receive path: decode, authenticate, dispatch
+ *   nhrp_multicast.c     replication of overlay multicast to peers
+ *   nhrp_iface.c         a tunnel interface: data plane handle, NHRP
+ *                        socket, its cache and subscribers; attach, detach
+ *   nhrp_iface_reconf.c  a running interface takes new NHRP settings
+ *   nhrp_redirect.c      hub: hairpinned packets (NFLOG) become Traffic
+ *                        Indications
+ *   nhrp_neigh.c         rtnetlink: the kernel's neighbour solicitations,
+ *                        and link deletions (which detach an interface)
+ *   nhrpd_cmd_conf.c     the configuration lines (lib/cmd_conf)
  *   nhrpd_running_config.c  show running-config
- *   nhrpd_reconfigure.c     a new configuration applied live, or noticed
- *   nhrp_iface.c     a tunnel interface: data plane handle, NHRP socket
- *   nhrp_iface_reconf.c     a running interface takes new NHRP settings
- *   nhrp_cache.c     the cache (overlay -> NBMA bindings) mirrored into the
- *                    interface's neighbour table
- *   nhrp_nhs.c       next-hop client: registration with each NHS (FSM)
- *   nhrp_server.c    next-hop server: registrations, purges
- *   nhrp_resolve.c   Resolution Requests/Replies, on neighbour misses
- *   nhrp_send.c      building and sending packets with the standard
- *                    extensions; Error Indications
- *   nhrp_recv.c      receive path: decode, authenticate, dispatch by type
- *   nhrp_neigh.c     rtnetlink: the kernel's neighbour solicitations
- *   nhrp_multicast.c replication of overlay multicast to peers
- *   nhrpd_ctl.c      control socket: live lines and operational commands
+ *   nhrpd_reconfigure.c  a new configuration applied live, or noticed
+ *   nhrpd_show*.c, nhrpd_cmd_exec.c, nhrpd_cmd_binding.c  operational
+ *                        commands and their output
+ *   nhrpd_ctl.c          control socket: live lines and commands
+ *   nhrpd_main.c         the daemon
  */
 #ifndef DMVPN_NHRPD_H
 #define DMVPN_NHRPD_H
@@ -29,11 +56,13 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gre/dataplane.h"
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "lib/nl.h"
 #include "lib/strbuf.h"
 #include "nhrpd/nhrp_packet.h"
 #include "routing/zapi_client.h"
@@ -43,11 +72,16 @@
 #define NHRP_MAX_STATIC 64
 #define NHRP_MAX_MCAST_STATIC 16
 #define NHRP_AUTH_MAX 8		     /* Cisco: cleartext password, 8 characters */
+/* The Authentication extension, Cisco's cleartext kind (RFC 2332 5.3.4):
+ * a 32-bit type, then the password. */
+#define NHRP_AUTH_TYPE_CLEARTEXT 1
+#define NHRP_AUTH_HDR_LEN 4
 #define NHRP_DEFAULT_HOLDTIME 7200   /* seconds; Cisco's and FRR's default */
 #define NHRP_NEGATIVE_HOLD_MS 10000  /* a negative answer is believed this long */
 #define NHRP_MAX_CACHE 65536	     /* entries per interface */
-#define NHRP_RESOLVE_TIMEOUT_MS 1000 /* first retry of a Resolution Request */
-#define NHRP_RESOLVE_TRIES 3
+#define NHRP_RESOLVE_TIMEOUT_MS 1000 /* first retry of a Resolution Request, then doubling */
+#define NHRP_RESOLVE_TRIES 3	     /* requests sent before the answer is negative */
+#define NHRP_HOP_COUNT_DEFAULT 16    /* ar$hopcnt we start with (Cisco, FRR) */
 
 /* ---------- configuration ---------- */
 
@@ -189,7 +223,12 @@ struct nhrp_traffic {
 
 /* ---------- cache ---------- */
 
-/* Cisco's cache attributes, in order of precedence. */
+/*
+ * Cisco's cache types, as shown, in order of precedence. An entry's
+ * binding comes from one of CACHED..LOCAL (its type); incomplete and
+ * negative are states of an entry without a binding, whose type is CACHED
+ * until it is bound (nhrp_cache_entry_type() gives what to show).
+ */
 enum nhrp_cache_type {
 	NHRP_CACHE_INCOMPLETE, /* resolution under way */
 	NHRP_CACHE_NEGATIVE,   /* resolution failed: do not ask again for a while */
@@ -201,6 +240,59 @@ enum nhrp_cache_type {
 };
 const char *nhrp_cache_type_name(enum nhrp_cache_type t);
 
+/*
+ * The state of a cache entry (nhrp_cache_fsm.c has the table). Its one
+ * timer means what the state says:
+ *
+ *   NEW         created; its first event follows at once     none
+ *   INCOMPLETE  a Resolution Request is out                  retry
+ *   NEGATIVE    resolution failed                            end of the hold
+ *   BOUND       a binding                                    refresh point
+ *                                                            (cached), expiry,
+ *                                                            or none
+ *   REFRESHING  cached, in use at its refresh point: a       expiry
+ *               request for it is out
+ *   EXPIRING    cached, past its refresh point unused (or    expiry
+ *               its refresh refused)
+ *   REMOVED     gone: subscribers told, the entry freed
+ */
+enum nhrp_entry_state {
+	NHRP_ENTRY_NEW,
+	NHRP_ENTRY_INCOMPLETE,
+	NHRP_ENTRY_NEGATIVE,
+	NHRP_ENTRY_BOUND,
+	NHRP_ENTRY_REFRESHING,
+	NHRP_ENTRY_EXPIRING,
+	NHRP_ENTRY_REMOVED,
+};
+#define NHRP_ENTRY_STATE_COUNT (NHRP_ENTRY_REMOVED + 1)
+const char *nhrp_entry_state_name(enum nhrp_entry_state s);
+
+enum nhrp_entry_event {
+	NHRP_ENTRY_EV_RESOLVE, /* wanted: a neighbour miss, a Traffic Indication */
+	NHRP_ENTRY_EV_TIMER,   /* its timer fired (what it meant follows the state) */
+	NHRP_ENTRY_EV_BIND,    /* a binding: reply, registration, request, configuration */
+	NHRP_ENTRY_EV_NAK,     /* a negative Resolution Reply */
+	NHRP_ENTRY_EV_USED,    /* the kernel asked for it (a neighbour solicitation) */
+	NHRP_ENTRY_EV_REMOVE,  /* purged, withdrawn, cleared, flushed, unconfigured */
+};
+#define NHRP_ENTRY_EVENT_COUNT (NHRP_ENTRY_EV_REMOVE + 1)
+const char *nhrp_entry_event_name(enum nhrp_entry_event ev);
+
+/* What the cache tells its subscribers about an entry. */
+enum nhrp_entry_note {
+	NHRP_ENTRY_NOTE_RESOLVE, /* send a Resolution Request: e->request_id, try e->tries */
+	NHRP_ENTRY_NOTE_BOUND,	 /* a binding, where there was none */
+	NHRP_ENTRY_NOTE_CHANGED, /* bound again, to another NBMA address */
+	NHRP_ENTRY_NOTE_RENEWED, /* bound again, to the same NBMA address */
+	NHRP_ENTRY_NOTE_USED,	 /* the kernel asked for a bound entry: confirm it */
+	NHRP_ENTRY_NOTE_REFRESH, /* in use at its refresh point: resolve it again
+				  * (e->request_id) */
+	NHRP_ENTRY_NOTE_REMOVED, /* about to be freed */
+};
+#define NHRP_ENTRY_NOTE_COUNT (NHRP_ENTRY_NOTE_REMOVED + 1)
+const char *nhrp_entry_note_name(enum nhrp_entry_note n);
+
 #define NHRP_MAX_PURGE_TARGETS 8
 
 /* Who was told about a binding (so that it can be purged, RFC 2332 5.2.5). */
@@ -209,10 +301,30 @@ struct nhrp_purge_target {
 	struct ipaddr proto;
 };
 
+/* A binding, as an event gives it to an entry. */
+#define NHRP_BIND_PEER 1u   /* unique, nat, nbma_claimed and mtu are given */
+#define NHRP_BIND_PREFIX 2u /* prefix_len is given */
+struct nhrp_binding {
+	enum nhrp_cache_type type; /* CACHED..LOCAL */
+	struct ipaddr nbma;
+	uint16_t holding_time; /* seconds; 0: permanent */
+	unsigned given;	       /* NHRP_BIND_*: the entry keeps what is not */
+	bool unique, nat;
+	struct ipaddr nbma_claimed;
+	uint16_t mtu;
+	uint8_t prefix_len;
+};
+
+/*
+ * Only the cache (nhrp_cache.c, nhrp_cache_fsm.c) changes an entry, but
+ * for the marks its subscribers keep on it (neigh_installed: the mirror's;
+ * host_route: zebra's).
+ */
 struct nhrp_cache_entry {
 	struct nhrp_cache_entry *hnext; /* hash chain */
 	struct nhrp_iface *ifp;
-	enum nhrp_cache_type type;
+	enum nhrp_entry_state state;
+	enum nhrp_cache_type type; /* where the binding came from; CACHED unbound */
 	struct ipaddr proto;
 	uint8_t prefix_len;
 	struct ipaddr nbma;	    /* as we reach it (after NAT) */
@@ -220,53 +332,85 @@ struct nhrp_cache_entry {
 	bool unique;
 	bool nat;
 	bool neigh_installed;
+	bool host_route;	    /* a host route for it is in zebra */
 	uint16_t holding_time;	    /* seconds, as granted */
 	uint16_t mtu;
 	uint64_t created_ms;
 	uint64_t expires_ms;	    /* 0: never */
 	uint64_t bound_ms;	    /* when the binding was last (re)granted */
 	uint64_t last_used_ms;	    /* last neighbour solicitation for it */
-	bool refresh_checked;	    /* past the refresh point of its holding time */
-	uint32_t request_id;	    /* outstanding resolution */
-	bool shortcut;		    /* resolving a prefix for a shortcut (phase 3) */
-	bool host_route;	    /* a host route for it is in zebra */
-	unsigned tries;
-	struct timer timer;	    /* expiry, or resolution retry */
+	uint32_t request_id;	    /* the resolution whose answer we take; 0: none */
+	unsigned tries;		    /* requests sent for the current resolution */
+	struct timer timer;
 	unsigned npurge;
 	struct nhrp_purge_target purge[NHRP_MAX_PURGE_TARGETS];
 };
+
+typedef void (*nhrp_cache_note_fn)(struct nhrp_cache_entry *e, enum nhrp_entry_note note,
+				   void *arg);
+
+#define NHRP_CACHE_MAX_SUBSCRIBERS 8
 
 struct nhrp_cache {
 	struct nhrp_cache_entry **buckets;
 	size_t nbuckets;
 	size_t count;
-	size_t count_by_type[NHRP_CACHE_LOCAL + 1];
+	/* Told of every note, in subscription order; of a removal in the
+	 * reverse order (what was set up last is torn down first). */
+	unsigned nsubs;
+	struct {
+		nhrp_cache_note_fn fn;
+		void *arg;
+	} subs[NHRP_CACHE_MAX_SUBSCRIBERS];
+	/* Events applied, by the state they found. */
+	uint64_t transitions[NHRP_ENTRY_STATE_COUNT][NHRP_ENTRY_EVENT_COUNT];
 };
 
 int nhrp_cache_init(struct nhrp_cache *c);
+/* Add a subscriber (0, or -1 when the list is full). */
+int nhrp_cache_subscribe(struct nhrp_cache *c, nhrp_cache_note_fn fn, void *arg);
 void nhrp_cache_flush(struct nhrp_iface *ifp, bool keep_config); /* frees entries */
 void nhrp_cache_free(struct nhrp_iface *ifp);
 struct nhrp_cache_entry *nhrp_cache_get(struct nhrp_iface *ifp, const struct ipaddr *proto);
-/* Create (type, no NBMA yet) or NULL when full. */
-struct nhrp_cache_entry *nhrp_cache_new(struct nhrp_iface *ifp, const struct ipaddr *proto,
-					enum nhrp_cache_type type);
-/*
- * Bind an entry: type, NBMA, holding time (0 = permanent) and install or
- * refresh its neighbour entry. The entry's timer expires it.
- */
-void nhrp_cache_bind(struct nhrp_cache_entry *e, enum nhrp_cache_type type,
-		     const struct ipaddr *nbma, uint16_t holding_time);
-/* Re-install the neighbour entry of a valid binding (the kernel asked). */
-void nhrp_cache_neigh_refresh(struct nhrp_cache_entry *e);
-void nhrp_cache_set_type(struct nhrp_cache_entry *e, enum nhrp_cache_type type);
-/* Remove: neighbour entry deleted, purges sent to whoever was told. */
+/* Resolve proto: its entry (created INCOMPLETE, or as it was), or NULL when
+ * the cache is full. */
+struct nhrp_cache_entry *nhrp_cache_resolve(struct nhrp_iface *ifp, const struct ipaddr *proto);
+/* Bind proto (created when new): its entry, or NULL when the cache is full. */
+struct nhrp_cache_entry *nhrp_cache_bind(struct nhrp_iface *ifp, const struct ipaddr *proto,
+					 const struct nhrp_binding *b);
+/* A negative answer to the entry's request. */
+void nhrp_cache_nak(struct nhrp_cache_entry *e);
+/* The kernel asked for it. */
+void nhrp_cache_used(struct nhrp_cache_entry *e);
+/* Remove (the entry is freed): subscribers told first. */
 void nhrp_cache_remove(struct nhrp_cache_entry *e, const char *why);
 void nhrp_cache_add_purge_target(struct nhrp_cache_entry *e, const struct ipaddr *nbma,
 				 const struct ipaddr *proto);
 /* Iterate every entry (the callback may not remove entries). */
 void nhrp_cache_foreach(struct nhrp_iface *ifp, void (*fn)(struct nhrp_cache_entry *, void *),
 			void *arg);
-bool nhrp_cache_entry_valid(const struct nhrp_cache_entry *e); /* usable binding */
+/* Has it a binding (BOUND, REFRESHING, EXPIRING)? */
+bool nhrp_cache_entry_bound(const struct nhrp_cache_entry *e);
+/* A binding to a peer: bound, and not our own address. */
+bool nhrp_cache_entry_valid(const struct nhrp_cache_entry *e);
+/* What to show as its type: incomplete, negative, or its binding's. */
+enum nhrp_cache_type nhrp_cache_entry_type(const struct nhrp_cache_entry *e);
+
+/*
+ * The one entry point of the entry's state machine (nhrp_cache_fsm.c): b
+ * is the binding of NHRP_ENTRY_EV_BIND, why the reason of a removal. Logs
+ * a change of state, counts every event, arms the timer the new state
+ * wants and tells the subscribers. After NHRP_ENTRY_EV_REMOVE (or a timer
+ * that expires the entry) e is freed.
+ */
+void nhrp_cache_fsm(struct nhrp_cache_entry *e, enum nhrp_entry_event ev,
+		    const struct nhrp_binding *b, const char *why);
+/* The storage under the state machine (nhrp_cache.c, for nhrp_cache_fsm.c):
+ * a new entry (NEW, no timer yet) or NULL when full; tell the subscribers;
+ * unlink and free an entry whose timer is stopped. */
+struct nhrp_cache_entry *nhrp_cache_new(struct nhrp_iface *ifp, const struct ipaddr *proto);
+void nhrp_cache_notify(struct nhrp_cache_entry *e, enum nhrp_entry_note note);
+void nhrp_cache_unlink_free(struct nhrp_cache_entry *e);
 
 /* ---------- next-hop client ---------- */
 
@@ -284,6 +428,12 @@ enum nhrp_nhs_event {
 	NHRP_NHS_EV_REPLY_REFUSED,
 	NHRP_NHS_EV_STOP,
 };
+#define NHRP_NHS_EVENT_COUNT (NHRP_NHS_EV_STOP + 1)
+const char *nhrp_nhs_event_name(enum nhrp_nhs_event ev);
+
+#define NHRP_NHS_RETRY_BASE_MS 1000 /* first retry of a registration, then doubling */
+#define NHRP_NHS_RETRY_CAP_MS 32000
+#define NHRP_PREFIX_UNIQUE 0xff	    /* RFC 2332 5.2.3: a unique registration's prefix */
 
 struct nhrp_nhs {
 	struct nhrp_iface *ifp;
@@ -296,6 +446,7 @@ struct nhrp_nhs {
 	uint16_t last_code;	/* CIE code of the last reply */
 	unsigned missed;	/* requests without a reply since the last one */
 	uint64_t requests, replies, refusals;
+	uint64_t transitions;	/* changes of state */
 	uint16_t granted;	/* holding time the NHS granted us (0: none yet) */
 	struct backoff backoff;
 	struct timer timer;
@@ -348,6 +499,10 @@ struct nhrp_shortcut {
 	struct timer timer;
 };
 
+struct nhrpd;
+typedef int (*nhrp_route_lookup_fn)(struct nhrpd *d, const struct ipaddr *dst,
+				    struct nlh_route *ri);
+
 struct nhrpd {
 	struct ev_loop *loop;
 	struct zapi_client *zebra;
@@ -360,6 +515,8 @@ struct nhrpd {
 	struct nhrp_iface *ifaces[NHRP_MAX_IFACES];
 	int neigh_fd;
 	ev_io neigh_io;
+	struct nlh_req *route_req;	  /* route lookups, opened once (nhrp_route.c) */
+	nhrp_route_lookup_fn route_lookup; /* NULL: nhrp_route_lookup; tests fake it */
 	uint32_t next_request_id;
 	struct nhrpd_conf *conf; /* the running configuration (what was accepted) */
 	const char *conf_path;	 /* re-read on SIGHUP */
@@ -380,14 +537,71 @@ void nhrp_iface_reconfigure(struct nhrp_iface *ifp, const struct nhrp_iface_conf
 /* Put our address, the static maps and the NHSes of the configuration in
  * the cache (entries already bound as configured are left alone). */
 void nhrp_iface_load_config(struct nhrp_iface *ifp);
-struct nhrp_iface *nhrp_iface_by_index(struct nhrpd *d, int ifindex);
-struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name);
-uint32_t nhrp_next_request_id(struct nhrpd *d);
+
+/* ---------- small accessors ---------- */
+
+static inline struct nhrp_iface *nhrp_iface_by_index(struct nhrpd *d, int ifindex)
+{
+	for (unsigned i = 0; i < d->nifaces; i++)
+		if (d->ifaces[i]->attached && d->ifaces[i]->ifindex == ifindex)
+			return d->ifaces[i];
+	return NULL;
+}
+
+static inline struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name)
+{
+	for (unsigned i = 0; i < d->nifaces; i++)
+		if (!strcmp(d->ifaces[i]->conf.name, name))
+			return d->ifaces[i];
+	return NULL;
+}
+
+/* Request IDs: never 0, which means "none" in our records. */
+static inline uint32_t nhrp_next_request_id(struct nhrpd *d)
+{
+	if (++d->next_request_id == 0)
+		d->next_request_id = 1;
+	return d->next_request_id;
+}
+
 /* Is a an address of ours on this interface? */
-bool nhrp_iface_is_local(const struct nhrp_iface *ifp, const struct ipaddr *a);
-bool nhrp_iface_is_server(const struct nhrp_iface *ifp); /* a hub: no NHS configured */
-uint16_t nhrp_iface_holdtime(const struct nhrp_iface *ifp);
-uint16_t nhrp_iface_mtu(const struct nhrp_iface *ifp);
+static inline bool nhrp_iface_is_local(const struct nhrp_iface *ifp, const struct ipaddr *a)
+{
+	return ipaddr_equal(&ifp->conf.addr, a);
+}
+
+/* A hub: no NHS configured. */
+static inline bool nhrp_iface_is_server(const struct nhrp_iface *ifp)
+{
+	return ifp->conf.nnhs == 0;
+}
+
+static inline uint16_t nhrp_iface_holdtime(const struct nhrp_iface *ifp)
+{
+	return (uint16_t)ifp->conf.holdtime;
+}
+
+static inline uint16_t nhrp_iface_mtu(const struct nhrp_iface *ifp)
+{
+	return ifp->mtu > 65535 ? 65535 : (uint16_t)ifp->mtu;
+}
+
+/* The full-length prefix of an address (a host's CIE). */
+static inline uint8_t nhrp_host_plen(const struct ipaddr *a)
+{
+	return (uint8_t)(ipaddr_len(a) * 8);
+}
+
+/* Clear the bits of a past its first plen (a prefix's address). */
+static inline void nhrp_prefix_mask(struct ipaddr *a, uint8_t plen)
+{
+	for (unsigned i = 0; i < ipaddr_len(a); i++) {
+		unsigned bits = plen > i * 8 ? plen - i * 8 : 0;
+
+		if (bits < 8)
+			a->u.bytes[i] &= (uint8_t)(0xff00 >> bits);
+	}
+}
 
 /* ---------- packets ---------- */
 
@@ -395,7 +609,11 @@ uint16_t nhrp_iface_mtu(const struct nhrp_iface *ifp);
 void nhrp_packet_init(struct nhrp_iface *ifp, struct nhrp_packet *p, enum nhrp_type type);
 /* Add the extensions every request carries (RFC 2332 5.3; Cisco: NAT). */
 void nhrp_packet_add_request_exts(struct nhrp_iface *ifp, struct nhrp_packet *p);
-/* Authentication extension, when configured (must be first, RFC 2332 5.3.4). */
+/*
+ * Authentication extension, when configured (must be first, RFC 2332
+ * 5.3.4). It holds no secret: nhrp_send puts the password in while it
+ * encodes, on its stack, and wipes it after.
+ */
 void nhrp_packet_add_auth(struct nhrp_iface *ifp, struct nhrp_packet *p);
 /* A reply starts as a copy of its request with the type changed (RFC 2332
  * 5.2.2, 5.2.4, 5.2.6): same addresses, request id and extensions. */
@@ -415,38 +633,49 @@ void nhrp_drop(struct nhrp_iface *ifp, enum nhrp_drop why, const struct ipaddr *
 void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
 		      const struct ipaddr *from_nbma);
 
-/* Server side (hub). */
+/* ---------- the cache's subscribers (wired by nhrp_iface_create) ---------- */
+
+/* The data plane's neighbour table mirrors the bindings (nhrp_mirror.c). */
+void nhrp_mirror_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note, void *arg);
+/* Host routes in zebra (nhrp_zebra.c). */
+void nhrp_zebra_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note, void *arg);
+/* Requests for entries being resolved or refreshed (nhrp_resolve.c). */
+void nhrp_resolve_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note, void *arg);
+/* Shortcuts through a binding (nhrp_shortcut.c). */
+void nhrp_shortcut_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note, void *arg);
+/* Purges of a binding that goes or moves (nhrp_purge.c). */
+void nhrp_purge_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note, void *arg);
+
+/* ---------- server side (hub) ---------- */
+
 void nhrp_server_recv_registration(struct nhrp_iface *ifp, struct nhrp_packet *p,
 				   const struct ipaddr *from_nbma);
-void nhrp_recv_purge_request(struct nhrp_iface *ifp, struct nhrp_packet *p,
+
+/* Purges (nhrp_purge.c). */
+void nhrp_purge_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p,
 			     const struct ipaddr *from_nbma);
-void nhrp_send_purge(struct nhrp_iface *ifp, const struct nhrp_cache_entry *e,
+void nhrp_purge_send(struct nhrp_iface *ifp, const struct nhrp_cache_entry *e,
 		     const struct nhrp_purge_target *to);
 
-/* Resolution. */
+/* ---------- resolution ---------- */
+
+/* Resolve proto (when there is an NHS to ask). */
 void nhrp_resolve_start(struct nhrp_iface *ifp, const struct ipaddr *proto);
-/* An incomplete entry's timer: resend, or give up (negative). */
-void nhrp_resolve_retry(struct nhrp_cache_entry *e);
-/* Re-resolve a cached binding that is still in use, before it expires. */
-void nhrp_resolve_refresh(struct nhrp_cache_entry *e);
+/* The kernel asks for an overlay address's lladdr (neighbour miss/probe). */
+void nhrp_resolve_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto);
 void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
 			       size_t len, const struct ipaddr *from_nbma);
 void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 			     const struct ipaddr *from_nbma);
-/* The kernel asks for an overlay address's lladdr (neighbour miss/probe). */
-void nhrp_neigh_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto);
 
-/* The kernel's route for an address (nhrp_route.c). */
-struct nhrp_route_info {
-	bool found;	/* a unicast or local route */
-	uint8_t type;	/* RTN_* */
-	uint8_t plen;	/* prefix length of the matching route */
-	int oif;
-	struct ipaddr gateway; /* unset for a connected route */
-};
-int nhrp_route_lookup(const struct ipaddr *dst, struct nhrp_route_info *ri);
+/* The kernel's route for an address (nhrp_route.c), on d->route_req, which
+ * it opens when not yet open. */
+int nhrp_route_lookup(struct nhrpd *d, const struct ipaddr *dst, struct nlh_route *ri);
+int nhrp_route_open(struct nhrpd *d);
+void nhrp_route_close(struct nhrpd *d);
 
-/* rtnetlink neighbour solicitations. */
+/* rtnetlink neighbour solicitations and link deletions; the route lookup
+ * socket opens and closes with them. */
 int nhrp_neigh_open(struct nhrpd *d);
 void nhrp_neigh_close(struct nhrpd *d);
 
@@ -470,13 +699,13 @@ const char *nhrp_zebra_route_state(struct nhrpd *d, const struct ipaddr *prefix,
 /* Shortcuts (nhrp_shortcut.c). */
 /* A Traffic Indication asks us to find a better path to dst. */
 void nhrp_shortcut_request(struct nhrp_iface *ifp, const struct ipaddr *dst);
+/* A Traffic Indication received (with `ip nhrp shortcut`): resolve the
+ * destination of the packet it carries. */
+void nhrp_shortcut_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
+				   const struct ipaddr *from_nbma);
 /* A Resolution Reply named an egress router for a prefix. */
 void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, uint8_t plen,
 			   const struct ipaddr *via, uint16_t holding_time);
-/* The binding of via is in use and being refreshed: refresh its shortcuts. */
-void nhrp_shortcut_refresh_via(struct nhrp_iface *ifp, const struct ipaddr *via);
-/* The binding of via is gone: so are the shortcuts through it. */
-void nhrp_shortcut_via_gone(struct nhrp_iface *ifp, const struct ipaddr *via);
 /* Purge: remove shortcuts for prefix/plen (or covered by it). */
 void nhrp_shortcut_purge(struct nhrp_iface *ifp, const struct ipaddr *prefix, uint8_t plen);
 void nhrp_shortcut_flush(struct nhrp_iface *ifp);
@@ -484,12 +713,9 @@ const struct nhrp_shortcut *nhrp_shortcut_find(const struct nhrp_iface *ifp,
 					       const struct ipaddr *dst);
 
 /* Redirects (nhrp_redirect.c): hairpinned packets on a hub with
- * `ip nhrp redirect` become Traffic Indications; a spoke with `ip nhrp
- * shortcut` answers them. */
+ * `ip nhrp redirect` become Traffic Indications. */
 int nhrp_redirect_open(struct nhrpd *d);
 void nhrp_redirect_close(struct nhrpd *d);
-void nhrp_redirect_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
-				   const struct ipaddr *from_nbma);
 
 /* Control socket. */
 int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);
@@ -504,6 +730,5 @@ void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const stru
 /* Re-read the configuration file (SIGHUP): applied as by nhrpd_reconfigure,
  * or logged and ignored when it has errors. */
 void nhrpd_reload(struct nhrpd *d);
-
 
 #endif

@@ -126,8 +126,10 @@ int nhrpd_cmd_debug(struct cmd_exec *x, const struct cmd_args *a)
 /* What `clear ip nhrp` removes: whatever was learnt, nothing configured. */
 static bool nhrpd_cmd_clearable(const struct nhrp_cache_entry *e)
 {
-	return e->type == NHRP_CACHE_DYNAMIC || e->type == NHRP_CACHE_CACHED ||
-	       e->type == NHRP_CACHE_NEGATIVE || e->type == NHRP_CACHE_INCOMPLETE;
+	enum nhrp_cache_type t = nhrp_cache_entry_type(e);
+
+	return t == NHRP_CACHE_DYNAMIC || t == NHRP_CACHE_CACHED || t == NHRP_CACHE_NEGATIVE ||
+	       t == NHRP_CACHE_INCOMPLETE;
 }
 
 struct nhrpd_cmd_keys {

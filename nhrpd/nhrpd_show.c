@@ -156,7 +156,8 @@ static void nhrpd_show_entry_text(const struct nhrp_iface *ifp, const struct nhr
 			      nhrpd_show_time(nhrpd_show_until(e->expires_ms, s->now), t));
 	else
 		strbuf_puts(o, "never expire\n");
-	strbuf_printf(o, "   Type: %s, Flags:%s%s%s%s%s\n", nhrp_cache_type_name(e->type),
+	strbuf_printf(o, "   Type: %s, Flags:%s%s%s%s%s\n",
+		      nhrp_cache_type_name(nhrp_cache_entry_type(e)),
 		      e->unique ? " unique" : "", e->type == NHRP_CACHE_DYNAMIC ? " registered" : "",
 		      e->nat ? " nat" : "", e->last_used_ms ? " used" : "", flags ? "" : " none");
 	strbuf_printf(o, "   NBMA address: %s\n", ipaddr_format(&e->nbma, a));
@@ -172,7 +173,7 @@ static void nhrpd_show_entry_text(const struct nhrp_iface *ifp, const struct nhr
 			      nhrpd_show_time(nhrpd_show_since(e->last_used_ms, s->now), t));
 	else
 		strbuf_puts(o, "never used\n");
-	if (e->type == NHRP_CACHE_INCOMPLETE)
+	if (e->state == NHRP_ENTRY_INCOMPLETE)
 		strbuf_printf(o, "   Resolution request id %" PRIu32 ", try %u\n", e->request_id,
 			      e->tries);
 	for (unsigned i = 0; i < e->npurge && i < NHRP_MAX_PURGE_TARGETS; i++)
@@ -189,7 +190,7 @@ static void nhrpd_show_entry_json(const struct nhrp_cache_entry *e, struct nhrpd
 	json_kv_u64(j, "prefix_len", e->prefix_len);
 	nhrpd_show_kv_addr(j, "nbma", &e->nbma);
 	nhrpd_show_kv_addr(j, "nbma_claimed", &e->nbma_claimed);
-	json_kv_str(j, "type", nhrp_cache_type_name(e->type));
+	json_kv_str(j, "type", nhrp_cache_type_name(nhrp_cache_entry_type(e)));
 	json_kv_bool(j, "unique", e->unique);
 	json_kv_bool(j, "nat", e->nat);
 	json_kv_bool(j, "neighbour", e->neigh_installed);

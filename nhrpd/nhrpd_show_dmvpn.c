@@ -10,13 +10,7 @@
 
 #include "nhrpd/nhrpd_show.h"
 
-/* The attribute each cache type gives a peer (JSON) and its letter (text). */
-static const char *const nhrpd_show_type_attr[NHRP_CACHE_LOCAL + 1] = {
-	[NHRP_CACHE_INCOMPLETE] = "incomplete", [NHRP_CACHE_NEGATIVE] = "negative",
-	[NHRP_CACHE_CACHED] = "cached",		[NHRP_CACHE_DYNAMIC] = "dynamic",
-	[NHRP_CACHE_NHS] = "nhs",		[NHRP_CACHE_STATIC] = "static",
-	[NHRP_CACHE_LOCAL] = "local",
-};
+/* The letter of each cache type (text; JSON has its name). */
 static const char nhrpd_show_type_letter[NHRP_CACHE_LOCAL + 1] = {
 	[NHRP_CACHE_INCOMPLETE] = 'I', [NHRP_CACHE_NEGATIVE] = 'X', [NHRP_CACHE_CACHED] = 'C',
 	[NHRP_CACHE_DYNAMIC] = 'D',    [NHRP_CACHE_NHS] = 'H',	    [NHRP_CACHE_STATIC] = 'S',
@@ -49,7 +43,7 @@ static void nhrpd_show_peer_json(const struct nhrp_cache_entry *e, enum nhrpd_sh
 	json_kv_u64(j, "updn", updn);
 	json_key(j, "attributes");
 	json_arr_begin(j);
-	json_str(j, nhrpd_show_type_attr[e->type]);
+	json_str(j, nhrp_cache_type_name(nhrp_cache_entry_type(e)));
 	if (e->nat)
 		json_str(j, "nat");
 	if (e->unique)
@@ -67,7 +61,7 @@ static void nhrpd_show_peer_text(const struct nhrp_cache_entry *e, enum nhrpd_sh
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN + 4], t[NHRPD_SHOW_TIME_MAX], attr[4];
 	size_t na = 0;
 
-	attr[na++] = nhrpd_show_type_letter[e->type];
+	attr[na++] = nhrpd_show_type_letter[nhrp_cache_entry_type(e)];
 	if (e->nat)
 		attr[na++] = 'N';
 	if (e->unique)
@@ -103,7 +97,7 @@ static void nhrpd_show_peer(const struct nhrp_iface *ifp, const struct nhrp_cach
 	enum nhrpd_show_peer_state st = NHRPD_SHOW_PEER_UP;
 	uint64_t since = e->created_ms;
 
-	if (e->type == NHRP_CACHE_NEGATIVE)
+	if (e->state == NHRP_ENTRY_NEGATIVE)
 		st = NHRPD_SHOW_PEER_NEG;
 	else if (!nhrp_cache_entry_valid(e) || (nhs && nhs->state != NHRP_NHS_UP))
 		st = NHRPD_SHOW_PEER_NHRP;
