@@ -279,12 +279,10 @@ static void nhrpd_show_nhs_text(struct nhrp_nhs *n, const struct nhrpd_show *s)
 	else if (n->sent_ms)
 		strbuf_printf(o, "; last request sent %s ago",
 			      nhrpd_show_time(nhrpd_show_since(n->sent_ms, s->now), t));
-	if (timer_is_active(&n->timer)) {
-		double left = ev_timer_remaining(n->timer.loop, &n->timer.w);
-
+	if (timer_is_active(&n->timer))
 		strbuf_printf(o, "; next in %s",
-			      nhrpd_show_time(left > 0 ? (uint64_t)(left + 0.999) : 0, t));
-	}
+			      nhrpd_show_time(nhrpd_show_until(timer_deadline_ms(&n->timer), s->now),
+					      t));
 	strbuf_puts(o, "\n");
 }
 
