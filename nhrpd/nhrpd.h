@@ -20,7 +20,8 @@
  *   nhrp_recv.c      receive path: decode, authenticate, dispatch by type
  *   nhrp_neigh.c     rtnetlink: the kernel's neighbour solicitations
  *   nhrp_multicast.c replication of overlay multicast to peers
- *   nhrpd_ctl.c      control socket: live lines and operational commands
+ *   nhrpd_daemon.c   nhrpd for the daemon skeleton (lib/daemon.h): start,
+ *                    stop, control socket requests, SIGHUP
  */
 #ifndef DMVPN_NHRPD_H
 #define DMVPN_NHRPD_H
@@ -491,7 +492,10 @@ void nhrp_redirect_close(struct nhrpd *d);
 void nhrp_redirect_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
 				   const struct ipaddr *from_nbma);
 
-/* Control socket. */
+/* nhrpd_daemon.c: the daemon skeleton's table (lib/daemon.h), and its
+ * control socket requests. */
+struct daemon_def;
+extern const struct daemon_def nhrpd_daemon;
 int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);
 
 /*
@@ -501,8 +505,8 @@ int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);
  */
 void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const struct nhrpd_conf *new,
 		       struct strbuf *notices);
-/* Re-read the configuration file (SIGHUP): applied as by nhrpd_reconfigure,
- * or logged and ignored when it has errors. */
+/* Re-read the configuration file (SIGHUP, nhrpd_daemon.c): applied as by
+ * nhrpd_reconfigure, or logged and ignored when it has errors. */
 void nhrpd_reload(struct nhrpd *d);
 
 

@@ -176,32 +176,3 @@ void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const stru
 			    "redirects (ip nhrp redirect) are not available: see the log above");
 	}
 }
-
-void nhrpd_reload(struct nhrpd *d)
-{
-	struct nhrpd_conf *cand = nhrpd_conf_dup(d->conf), *old;
-	struct strbuf errors, notices;
-
-	if (!cand) {
-		log_err("SIGHUP: out of memory; the configuration is unchanged");
-		return;
-	}
-	strbuf_init(&errors);
-	if (nhrpd_conf_load(d->conf_path, cand, &errors) < 0) {
-		log_err("SIGHUP: %s has errors; the running configuration is unchanged:",
-		        d->conf_path);
-		log_lines(LOG_LVL_ERR, "", strbuf_str(&errors));
-		strbuf_free(&errors);
-		nhrpd_conf_free(cand);
-		return;
-	}
-	strbuf_free(&errors);
-	strbuf_init(&notices);
-	old = d->conf;
-	nhrpd_reconfigure(d, old, cand, &notices);
-	d->conf = cand;
-	nhrpd_conf_free(old);
-	log_notice("SIGHUP: %s read again", d->conf_path);
-	log_lines(LOG_LVL_WARN, "", strbuf_str(&notices));
-	strbuf_free(&notices);
-}

@@ -204,10 +204,15 @@ bool mgred_iface_is_tunnel(const struct mgred_iface_conf *ic);
 unsigned mgred_conf_ntunnels(const struct mgred_conf *c);
 /* Equal but for where they were read. */
 bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b);
+/* The checks across blocks, on a live candidate: 0, or -1 with the reason in why. */
+int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why);
+/* A heap copy (NULL when out of memory), freed by mgred_conf_free. */
+struct mgred_conf *mgred_conf_dup(const struct mgred_conf *c);
+void mgred_conf_free(struct mgred_conf *c);
 /*
- * One live line (lib/cmd_conf.h's "configure" request) applied to a heap
- * copy of running, followed by the whole-config checks: 0 with *cand set
- * (the caller frees it), 1 when the line is not mgred's, -1 with the
+ * One live line applied to a heap copy of running, followed by the
+ * whole-config checks (lib/daemon.h's daemon_conf_candidate): 0 with *cand
+ * set (the caller frees it), 1 when the line is not mgred's, -1 with the
  * reason in why ("% ...\n"). running is never changed.
  */
 int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
@@ -253,8 +258,9 @@ struct mgred_peer *mgred_peer_get(struct mgred_peer_table *pt, const struct ipad
 				  uint64_t now_ms);
 void mgred_peer_table_clear(struct mgred_peer_table *pt);
 
-/* mgred_ctl.c: the control socket handler */
-int mgred_ctl_handle(void *ctx, const char *line, struct strbuf *out);
+/* mgred_daemon.c: mgred for the daemon skeleton (lib/daemon.h). */
+struct daemon_def;
+extern const struct daemon_def mgred_daemon;
 
 /* mgred_show.c */
 int mgred_show_tunnels(struct mgred *d, const char *name, bool json, struct strbuf *o);

@@ -11,6 +11,7 @@
 
 #include "gre/mgred/mgred.h"
 #include "lib/conf.h"
+#include "lib/daemon.h"
 
 struct mgred_iface_conf *mgred_conf_find(struct mgred_conf *c, const char *name)
 {
@@ -77,7 +78,8 @@ static void mgred_conf_report(struct conf_reader *r, struct strbuf *why, int lin
  * one underlay are told apart by their key alone (RFC 2890 2.1), so two
  * tunnels with the same source need different keys.
  */
-static int mgred_conf_check(const struct mgred_conf *c, struct conf_reader *r, struct strbuf *why)
+static int mgred_conf_check_all(const struct mgred_conf *c, struct conf_reader *r,
+                                struct strbuf *why)
 {
 	unsigned ntunnels = 0;
 	char msg[256];
@@ -117,7 +119,7 @@ static int mgred_conf_read(struct conf_reader *r, struct mgred_conf *conf)
 	int rc = cmd_conf_read(r, &mgred_binding, conf);
 
 	/* Across blocks too, so that every error is reported at once. */
-	if (mgred_conf_check(conf, r, NULL) < 0)
+	if (mgred_conf_check_all(conf, r, NULL) < 0)
 		rc = -1;
 	return rc;
 }
@@ -143,44 +145,31 @@ int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct m
 	return mgred_conf_read(&r, conf);
 }
 
-/* The engine's reasons come as "% ...\n"; a handler's as bare text. */
-static void mgred_conf_reason(struct strbuf *why, const struct strbuf *msg)
+int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why)
 {
-	const char *s = msg->len ? strbuf_str(msg) : "refused";
-	size_t n = strlen(s);
+	return mgred_conf_check_all(c, NULL, why);
+}
 
-	while (n && s[n - 1] == '\n')
-		n--;
-	if (s[0] != '%')
-		strbuf_puts(why, "% ");
-	strbuf_add(why, s, n);
-	strbuf_puts(why, "\n");
+struct mgred_conf *mgred_conf_dup(const struct mgred_conf *c)
+{
+	struct mgred_conf *copy = malloc(sizeof(*copy));
+
+	if (copy)
+		memcpy(copy, c, sizeof(*copy));
+	return copy;
+}
+
+void mgred_conf_free(struct mgred_conf *c)
+{
+	free(c); /* no secrets in mgred's part */
 }
 
 int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
                          struct mgred_conf **cand, struct strbuf *why)
 {
-	struct mgred_conf *c = malloc(sizeof(*c));
-	struct strbuf msg;
-	int rc;
+	void *c;
+	int rc = daemon_conf_candidate(&mgred_daemon, running, header, line, &c, why);
 
-	*cand = NULL;
-	if (!c) {
-		strbuf_puts(why, "% out of memory\n");
-		return -1;
-	}
-	memcpy(c, running, sizeof(*c));
-	strbuf_init(&msg);
-	rc = cmd_conf_apply(&mgred_binding, c, header, line, &msg);
-	if (rc < 0)
-		mgred_conf_reason(why, &msg);
-	else if (rc == 0 && mgred_conf_check(c, NULL, why) < 0)
-		rc = -1;
-	strbuf_free(&msg);
-	if (rc != 0) {
-		free(c);
-		return rc;
-	}
 	*cand = c;
-	return 0;
+	return rc;
 }

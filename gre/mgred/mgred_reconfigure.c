@@ -14,9 +14,10 @@
  *   ip address, ipv6 address                           added to / removed from the TAP
  *
  * What cannot be done now is kept in the configuration and reported as
- * "% mgred: restart mgred to apply: ..." (also logged). Creating and
- * destroying a TAP resets that tunnel's counters and changes its ifindex;
- * the other tunnels, their peers and counters are left alone.
+ * "% mgred: restart mgred to apply: ..." (the skeleton, lib/daemon.h, logs
+ * it too). Creating and destroying a TAP resets that tunnel's counters and
+ * changes its ifindex; the other tunnels, their peers and counters are
+ * left alone.
  */
 #include <errno.h>
 #include <netlink/netlink.h>
@@ -38,7 +39,6 @@ static void mgred_reconf_notice(struct strbuf *notices, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	log_warn("restart mgred to apply: %s", what);
 	strbuf_printf(notices, "%% mgred: restart mgred to apply: %s\n", what);
 }
 
