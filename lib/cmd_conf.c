@@ -31,6 +31,7 @@ static int cmd_conf_dispatch(const struct cmd_binding *b, struct cmd_exec *x,
 		strbuf_printf(x->out, "%s: '%s' is not implemented", b->daemon, a->def->pattern);
 		return -1;
 	}
+	x->binding = b;
 	return b->handlers[a->def->id](x, a);
 }
 

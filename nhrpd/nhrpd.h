@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "gre/dataplane.h"
+#include "gre/tunnel_conf.h"
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -75,6 +76,7 @@ struct nhrp_map_conf {
  * mGRE tunnels with NHRP lines (nhrpd_conf_iface_runs).
  */
 struct nhrp_iface_conf {
+	struct tunnel_conf tun; /* first: the lines shared with mgred (gre/tunnel_conf.h) */
 	char name[IFNAMSIZ];
 	int line;
 	bool multipoint;	    /* tunnel mode gre multipoint */

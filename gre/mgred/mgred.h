@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "gre/tunnel_conf.h"
 #include "lib/addr.h"
 #include "lib/clock.h"
 #include "lib/cmd_conf.h"
@@ -104,6 +105,7 @@ enum mgred_dataplane {
  * grammar's range excludes zero (ttl, mtu).
  */
 struct mgred_iface_conf {
+	struct tunnel_conf tun; /* first: the lines shared with nhrpd (gre/tunnel_conf.h) */
 	char name[IFNAMSIZ];
 	char description[MGRED_DESC_MAX + 1];
 	bool multipoint;	     /* tunnel mode gre multipoint */
