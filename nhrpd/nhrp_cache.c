@@ -135,7 +135,7 @@ static void nhrp_cache_neigh_sync(struct nhrp_cache_entry *e)
 		if (dp_neigh_set(e->ifp->dp, &e->proto, &e->nbma, permanent) == 0)
 			e->neigh_installed = true;
 		else
-			log_warn("%s: neighbour %s -> %s not installed: %s", e->ifp->conf.name,
+			log_warn("%s: neighbour %s -> %s not installed: %s", e->ifp->conf.tun.name,
 				 ipaddr_format(&e->proto, a), ipaddr_format(&e->nbma, b),
 				 strerror(errno));
 	} else if (e->neigh_installed) {
@@ -170,7 +170,7 @@ void nhrp_cache_bind(struct nhrp_cache_entry *e, enum nhrp_cache_type type,
 	else
 		timer_start_ms(&e->timer, (uint64_t)holding_time * 1000);
 	if (changed)
-		log_debug(LOG_CAT_NHRP, "%s: %s %s -> %s, holding time %u s", e->ifp->conf.name,
+		log_debug(LOG_CAT_NHRP, "%s: %s %s -> %s, holding time %u s", e->ifp->conf.tun.name,
 			  nhrp_cache_type_name(type), ipaddr_format(&e->proto, a),
 			  ipaddr_format(nbma, b), holding_time);
 	nhrp_cache_neigh_sync(e);
@@ -211,7 +211,7 @@ void nhrp_cache_remove(struct nhrp_cache_entry *e, const char *why)
 {
 	char a[IPADDR_STRLEN];
 
-	log_debug(LOG_CAT_NHRP, "%s: %s entry %s removed: %s", e->ifp->conf.name,
+	log_debug(LOG_CAT_NHRP, "%s: %s entry %s removed: %s", e->ifp->conf.tun.name,
 		  nhrp_cache_type_name(e->type), ipaddr_format(&e->proto, a), why);
 	/* A binding we answered for is stale: tell whoever relies on it. */
 	if (nhrp_cache_entry_valid(e) || e->type == NHRP_CACHE_LOCAL)

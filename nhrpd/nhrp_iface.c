@@ -51,11 +51,11 @@ static int nhrp_iface_find_nbma(struct nhrp_iface *ifp, struct nlh *nl)
 {
 	int idx;
 
-	if (ipaddr_is_set(&ifp->conf.source_addr)) {
-		ifp->nbma = ifp->conf.source_addr;
+	if (ipaddr_is_set(&ifp->conf.tun.source_addr)) {
+		ifp->nbma = ifp->conf.tun.source_addr;
 		return 0;
 	}
-	idx = nlh_link_index(nl, ifp->conf.source_dev);
+	idx = nlh_link_index(nl, ifp->conf.tun.source_dev);
 	if (idx <= 0 || nlh_link_first_addr(nl, idx, AF_INET, &ifp->nbma) < 0)
 		return -1;
 	return 0;
@@ -83,9 +83,9 @@ void nhrp_iface_load_config(struct nhrp_iface *ifp)
 	const struct nhrp_iface_conf *c = &ifp->conf;
 	struct nhrp_cache_entry *e;
 
-	nhrp_iface_bind_config(ifp, &c->addr, NHRP_CACHE_LOCAL, &ifp->nbma);
-	if ((e = nhrp_cache_get(ifp, &c->addr)))
-		e->prefix_len = (uint8_t)c->plen;
+	nhrp_iface_bind_config(ifp, &c->tun.addr, NHRP_CACHE_LOCAL, &ifp->nbma);
+	if ((e = nhrp_cache_get(ifp, &c->tun.addr)))
+		e->prefix_len = (uint8_t)c->tun.plen;
 	for (unsigned i = 0; i < c->nmaps; i++)
 		nhrp_iface_bind_config(ifp, &c->maps[i].proto, NHRP_CACHE_STATIC, &c->maps[i].nbma);
 	for (unsigned i = 0; i < c->nnhs; i++)
@@ -99,13 +99,13 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 
 	if (!nl)
 		return -1;
-	ifp->dp = dp_tunnel_open(ifp->conf.backend, ifp->conf.name);
+	ifp->dp = dp_tunnel_open(ifp->conf.tun.backend, ifp->conf.tun.name);
 	if (!ifp->dp)
 		goto fail;
 	if (nhrp_iface_find_nbma(ifp, nl) < 0) {
 		log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_GENERAL,
-			   "%s: tunnel source %s has no IPv4 address yet", ifp->conf.name,
-			   ifp->conf.source_dev);
+			   "%s: tunnel source %s has no IPv4 address yet", ifp->conf.tun.name,
+			   ifp->conf.tun.source_dev);
 		goto fail;
 	}
 	ifp->ifindex = dp_tunnel_ifindex(ifp->dp);
@@ -122,13 +122,13 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 	ifp->up_ms = clock_now_ms();
 	nhrp_iface_load_config(ifp);
 	if (nhrp_multicast_open(ifp) < 0)
-		log_warn("%s: multicast replication unavailable: %s", ifp->conf.name,
+		log_warn("%s: multicast replication unavailable: %s", ifp->conf.tun.name,
 			 strerror(errno));
 	for (unsigned i = 0; i < ifp->nnhs; i++)
 		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_START);
-	log_notice("%s: attached (ifindex %d, NBMA %s, %s data plane, %s)", ifp->conf.name,
+	log_notice("%s: attached (ifindex %d, NBMA %s, %s data plane, %s)", ifp->conf.tun.name,
 		   ifp->ifindex, ipaddr_format(&ifp->nbma, (char[IPADDR_STRLEN]){0}),
-		   dp_backend_name(ifp->conf.backend),
+		   dp_backend_name(ifp->conf.tun.backend),
 		   nhrp_iface_is_server(ifp) ? "next-hop server" : "next-hop client");
 	return 0;
 fail:
@@ -150,7 +150,7 @@ void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
 {
 	if (!ifp->attached)
 		return;
-	log_warn("%s: detached (%s); waiting for the interface to come back", ifp->conf.name,
+	log_warn("%s: detached (%s); waiting for the interface to come back", ifp->conf.tun.name,
 		 why);
 	for (unsigned i = 0; i < ifp->nnhs; i++)
 		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_STOP);
@@ -191,7 +191,7 @@ int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c)
 	}
 	d->ifaces[d->nifaces++] = ifp;
 	if (nhrp_iface_attach(ifp) < 0) {
-		log_warn("%s: not attached yet (%s); retrying every second", c->name,
+		log_warn("%s: not attached yet (%s); retrying every second", c->tun.name,
 			 strerror(errno));
 		timer_start_ms(&ifp->attach_timer, NHRP_ATTACH_RETRY_MS);
 	}
@@ -233,7 +233,7 @@ struct nhrp_iface *nhrp_iface_by_index(struct nhrpd *d, int ifindex)
 struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name)
 {
 	for (unsigned i = 0; i < d->nifaces; i++)
-		if (!strcmp(d->ifaces[i]->conf.name, name))
+		if (!strcmp(d->ifaces[i]->conf.tun.name, name))
 			return d->ifaces[i];
 	return NULL;
 }
@@ -247,7 +247,7 @@ uint32_t nhrp_next_request_id(struct nhrpd *d)
 
 bool nhrp_iface_is_local(const struct nhrp_iface *ifp, const struct ipaddr *a)
 {
-	return ipaddr_equal(&ifp->conf.addr, a);
+	return ipaddr_equal(&ifp->conf.tun.addr, a);
 }
 
 bool nhrp_iface_is_server(const struct nhrp_iface *ifp)

@@ -65,7 +65,7 @@ static int nhrp_redirect_nft(const struct nhrpd *d, bool install)
 				fprintf(f,
 					"  iifname \"%s\" oifname \"%s\" limit rate 1000/second "
 					"log group %d queue-threshold 1\n",
-					d->ifaces[i]->conf.name, d->ifaces[i]->conf.name,
+					d->ifaces[i]->conf.tun.name, d->ifaces[i]->conf.tun.name,
 					NHRP_NFLOG_GROUP);
 		fprintf(f, " }\n}\n");
 	}

@@ -32,7 +32,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	struct nhrp_cache_entry *e;
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
-	if (proto->family != ifp->conf.addr.family)
+	if (proto->family != ifp->conf.tun.addr.family)
 		return NHRP_CODE_ADMIN_PROHIBITED;
 	/* A client registers its own address, not someone else's. */
 	if (!ipaddr_equal(proto, &p->src_proto))
@@ -44,7 +44,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 		if (e->unique || unique) {
 			log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_NHRP,
 				   "%s: %s from %s refused: registered uniquely from %s",
-				   ifp->conf.name, ipaddr_format(proto, a),
+				   ifp->conf.tun.name, ipaddr_format(proto, a),
 				   ipaddr_format(from_nbma, b),
 				   ipaddr_format(&e->nbma, (char[IPADDR_STRLEN]){0}));
 			return NHRP_CODE_UNIQUE_ALREADY_REGISTERED;
@@ -67,7 +67,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	if (!e)
 		return NHRP_CODE_INSUFFICIENT_RESOURCES;
 	if (e->type != NHRP_CACHE_DYNAMIC)
-		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: %s registered from %s", ifp->conf.name,
+		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: %s registered from %s", ifp->conf.tun.name,
 			ipaddr_format(proto, a), ipaddr_format(from_nbma, b));
 	e->unique = unique;
 	e->nat = !ipaddr_equal(claimed, from_nbma);

@@ -79,8 +79,8 @@ int nhrpd_cmd_interface(struct cmd_exec *x, const struct cmd_args *a)
 		}
 		ic = &c->ifaces[c->nifaces++];
 		memset(ic, 0, sizeof(*ic));
-		strcpy(ic->name, name);
-		ic->line = x->lineno;
+		strcpy(ic->tun.name, name);
+		ic->tun.line = x->lineno;
 		ic->holdtime = NHRP_DEFAULT_HOLDTIME;
 	}
 	x->block_ctx = ic;
@@ -142,14 +142,14 @@ int nhrpd_cmd_tunnel(struct cmd_exec *x, const struct cmd_args *a)
 
 	switch (a->def->id) {
 	case CMD_TUNNEL_MODE:
-		ic->multipoint = true;
+		ic->tun.multipoint = true;
 		break;
 	case CMD_TUNNEL_SOURCE:
-		memset(&ic->source_addr, 0, sizeof(ic->source_addr));
-		ic->source_dev[0] = '\0';
+		memset(&ic->tun.source_addr, 0, sizeof(ic->tun.source_addr));
+		ic->tun.source_dev[0] = '\0';
 		if (!strcmp(a->tok[2], "IFNAME"))
-			strcpy(ic->source_dev, a->argv[2]);
-		else if (ipaddr_parse(a->argv[2], &ic->source_addr) < 0) {
+			strcpy(ic->tun.source_dev, a->argv[2]);
+		else if (ipaddr_parse(a->argv[2], &ic->tun.source_addr) < 0) {
 			strbuf_printf(x->out, "tunnel source: bad address '%s'", a->argv[2]);
 			return -1;
 		}
@@ -159,8 +159,8 @@ int nhrpd_cmd_tunnel(struct cmd_exec *x, const struct cmd_args *a)
 			strbuf_puts(x->out, "usage: tunnel dataplane userspace|kernel");
 			return -1;
 		}
-		ic->backend = (enum dp_backend)b;
-		ic->backend_set = true;
+		ic->tun.backend = (enum dp_backend)b;
+		ic->tun.backend_set = true;
 		break;
 	}
 	return 0;
@@ -173,12 +173,12 @@ int nhrpd_cmd_ip_address(struct cmd_exec *x, const struct cmd_args *a)
 	const char *p = cmd_arg(a, "A.B.C.D/M", 0);
 
 	if (a->def->id == CMD_NO_IP_ADDRESS) {
-		memset(&ic->addr, 0, sizeof(ic->addr));
-		ic->plen = 0;
+		memset(&ic->tun.addr, 0, sizeof(ic->tun.addr));
+		ic->tun.plen = 0;
 		return 0;
 	}
-	if (conf_parse_prefix(p, &ic->addr, &ic->plen) < 0 || ic->addr.family != AF_INET) {
-		memset(&ic->addr, 0, sizeof(ic->addr));
+	if (conf_parse_prefix(p, &ic->tun.addr, &ic->tun.plen) < 0 || ic->tun.addr.family != AF_INET) {
+		memset(&ic->tun.addr, 0, sizeof(ic->tun.addr));
 		strbuf_puts(x->out, "usage: ip address A.B.C.D/M");
 		return -1;
 	}

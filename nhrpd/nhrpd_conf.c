@@ -24,7 +24,7 @@ void nhrpd_conf_init(struct nhrpd_conf *c)
 struct nhrp_iface_conf *nhrpd_conf_iface(const struct nhrpd_conf *c, const char *name)
 {
 	for (unsigned i = 0; i < c->nifaces; i++)
-		if (!strcmp(c->ifaces[i].name, name))
+		if (!strcmp(c->ifaces[i].tun.name, name))
 			return (struct nhrp_iface_conf *)&c->ifaces[i];
 	return NULL;
 }
@@ -39,14 +39,14 @@ bool nhrpd_conf_iface_has_nhrp(const struct nhrp_iface_conf *ic)
 
 bool nhrpd_conf_iface_runs(const struct nhrp_iface_conf *ic)
 {
-	return ic->multipoint && nhrpd_conf_iface_has_nhrp(ic);
+	return ic->tun.multipoint && nhrpd_conf_iface_has_nhrp(ic);
 }
 
 const char *nhrpd_conf_iface_incomplete(const struct nhrp_iface_conf *ic)
 {
-	if (!ic->source_dev[0] && !ipaddr_is_set(&ic->source_addr))
+	if (!ic->tun.source_dev[0] && !ipaddr_is_set(&ic->tun.source_addr))
 		return "'tunnel source' is required for NHRP";
-	if (!ipaddr_is_set(&ic->addr))
+	if (!ipaddr_is_set(&ic->tun.addr))
 		return "'ip address' is required for NHRP";
 	return NULL;
 }
@@ -89,13 +89,13 @@ int nhrpd_conf_check(const struct nhrpd_conf *c, const char *name, struct strbuf
 		if (!nhrpd_conf_iface_runs(ic))
 			continue;
 		if (name && why) {
-			strbuf_printf(errors, "%s:%d: interface %s: %s\n", name, ic->line, ic->name,
+			strbuf_printf(errors, "%s:%d: interface %s: %s\n", name, ic->tun.line, ic->tun.name,
 			              why);
 			rc = -1;
 		}
 		if (++n == NHRP_MAX_IFACES + 1) {
 			if (name)
-				strbuf_printf(errors, "%s:%d: ", name, ic->line);
+				strbuf_printf(errors, "%s:%d: ", name, ic->tun.line);
 			strbuf_printf(errors, "at most %d NHRP interfaces\n", NHRP_MAX_IFACES);
 			rc = -1;
 		}

@@ -88,7 +88,7 @@ static int nhrpd_daemon_start(void *daemon, void *conf, const struct daemon_env 
 	for (unsigned i = 0; i < c->nifaces; i++)
 		if (nhrpd_conf_iface_runs(&c->ifaces[i]) &&
 		    nhrp_iface_create(d, &c->ifaces[i]) < 0) {
-			log_err("%s: out of memory", c->ifaces[i].name);
+			log_err("%s: out of memory", c->ifaces[i].tun.name);
 			return -1;
 		}
 	if (nhrp_redirect_open(d) < 0)

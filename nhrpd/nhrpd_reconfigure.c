@@ -42,10 +42,10 @@ static bool nhrpd_nhs_equal(const struct nhrp_nhs_conf *a, const struct nhrp_nhs
 /* The tunnel as nhrpd runs it: what changes only with a restart. */
 static bool nhrpd_tunnel_equal(const struct nhrp_iface_conf *a, const struct nhrp_iface_conf *b)
 {
-	return a->multipoint == b->multipoint && a->backend == b->backend &&
-	       !strcmp(a->source_dev, b->source_dev) &&
-	       ipaddr_equal(&a->source_addr, &b->source_addr) && ipaddr_equal(&a->addr, &b->addr) &&
-	       a->plen == b->plen;
+	return a->tun.multipoint == b->tun.multipoint && a->tun.backend == b->tun.backend &&
+	       !strcmp(a->tun.source_dev, b->tun.source_dev) &&
+	       ipaddr_equal(&a->tun.source_addr, &b->tun.source_addr) && ipaddr_equal(&a->tun.addr, &b->tun.addr) &&
+	       a->tun.plen == b->tun.plen;
 }
 
 static const char *const nhrpd_tunnel_fields[] = {"tunnel source", "tunnel dataplane",
@@ -56,19 +56,19 @@ static bool nhrpd_tunnel_field_differs(const struct nhrp_iface_conf *a,
 {
 	switch (field) {
 	case 0:
-		return strcmp(a->source_dev, b->source_dev) ||
-		       !ipaddr_equal(&a->source_addr, &b->source_addr);
+		return strcmp(a->tun.source_dev, b->tun.source_dev) ||
+		       !ipaddr_equal(&a->tun.source_addr, &b->tun.source_addr);
 	case 1:
-		return a->backend != b->backend;
+		return a->tun.backend != b->tun.backend;
 	default:
-		return !ipaddr_equal(&a->addr, &b->addr) || a->plen != b->plen;
+		return !ipaddr_equal(&a->tun.addr, &b->tun.addr) || a->tun.plen != b->tun.plen;
 	}
 }
 
 /* Every field but line numbers. */
 static bool nhrpd_iface_equal(const struct nhrp_iface_conf *a, const struct nhrp_iface_conf *b)
 {
-	if (!nhrpd_tunnel_equal(a, b) || a->backend_set != b->backend_set ||
+	if (!nhrpd_tunnel_equal(a, b) || a->tun.backend_set != b->tun.backend_set ||
 	    a->network_id != b->network_id || a->holdtime != b->holdtime ||
 	    a->holdtime_set != b->holdtime_set || a->reg_timeout != b->reg_timeout ||
 	    a->no_unique != b->no_unique || a->mcast_dynamic != b->mcast_dynamic ||
@@ -96,7 +96,7 @@ static void nhrpd_reconfigure_iface(struct nhrpd *d, const struct nhrp_iface_con
                                     const struct nhrp_iface_conf *n, struct strbuf *notices,
                                     bool *redirect_changed)
 {
-	const char *name = n ? n->name : o->name, *why;
+	const char *name = n ? n->tun.name : o->tun.name, *why;
 	struct nhrp_iface *ifp = nhrp_iface_by_name(d, name);
 	char what[64];
 
@@ -159,13 +159,13 @@ void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const stru
 	/* Shortcut and host routes go to zebra, so zebra comes first. */
 	for (unsigned i = 0; i < new->nifaces; i++) {
 		const struct nhrp_iface_conf *n = &new->ifaces[i];
-		const struct nhrp_iface_conf *o = nhrpd_conf_iface(old, n->name);
+		const struct nhrp_iface_conf *o = nhrpd_conf_iface(old, n->tun.name);
 
 		if (!o || !nhrpd_iface_equal(o, n))
 			nhrpd_reconfigure_iface(d, o, n, notices, &redirect_changed);
 	}
 	for (unsigned i = 0; i < old->nifaces; i++)
-		if (!nhrpd_conf_iface(new, old->ifaces[i].name))
+		if (!nhrpd_conf_iface(new, old->ifaces[i].tun.name))
 			nhrpd_reconfigure_iface(d, &old->ifaces[i], NULL, notices,
 			                        &redirect_changed);
 	if (redirect_changed) {

@@ -48,17 +48,17 @@ static void nhrpd_rc_iface(const struct nhrp_iface_conf *ic, bool secrets, struc
 {
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
-	strbuf_printf(o, "interface %s\n", ic->name);
-	if (ic->multipoint)
+	strbuf_printf(o, "interface %s\n", ic->tun.name);
+	if (ic->tun.multipoint)
 		strbuf_puts(o, " tunnel mode gre multipoint\n");
-	if (ic->source_dev[0])
-		strbuf_printf(o, " tunnel source %s\n", ic->source_dev);
-	else if (ipaddr_is_set(&ic->source_addr))
-		strbuf_printf(o, " tunnel source %s\n", nhrpd_rc_addr(&ic->source_addr, a));
-	if (ic->backend_set)
-		strbuf_printf(o, " tunnel dataplane %s\n", dp_backend_name(ic->backend));
-	if (ipaddr_is_set(&ic->addr))
-		strbuf_printf(o, " ip address %s/%u\n", nhrpd_rc_addr(&ic->addr, a), ic->plen);
+	if (ic->tun.source_dev[0])
+		strbuf_printf(o, " tunnel source %s\n", ic->tun.source_dev);
+	else if (ipaddr_is_set(&ic->tun.source_addr))
+		strbuf_printf(o, " tunnel source %s\n", nhrpd_rc_addr(&ic->tun.source_addr, a));
+	if (ic->tun.backend_set)
+		strbuf_printf(o, " tunnel dataplane %s\n", dp_backend_name(ic->tun.backend));
+	if (ipaddr_is_set(&ic->tun.addr))
+		strbuf_printf(o, " ip address %s/%u\n", nhrpd_rc_addr(&ic->tun.addr, a), ic->tun.plen);
 	if (ic->network_id)
 		strbuf_printf(o, " ip nhrp network-id %u\n", ic->network_id);
 	if (ic->holdtime_set)

@@ -37,8 +37,8 @@ int mgred_cmd_interface(struct cmd_exec *x, const struct cmd_args *a)
 		}
 		ic = &c->ifaces[c->nifaces++];
 		memset(ic, 0, sizeof(*ic));
-		snprintf(ic->name, sizeof(ic->name), "%s", name);
-		ic->line = x->lineno;
+		snprintf(ic->tun.name, sizeof(ic->tun.name), "%s", name);
+		ic->tun.line = x->lineno;
 	}
 	x->block_ctx = ic;
 	return 0;
@@ -98,7 +98,7 @@ int mgred_cmd_description(struct cmd_exec *x, const struct cmd_args *a)
 int mgred_cmd_tunnel_mode(struct cmd_exec *x, const struct cmd_args *a)
 {
 	(void)a;
-	mgred_cmd_iface(x)->multipoint = true;
+	mgred_cmd_iface(x)->tun.multipoint = true;
 	return 0;
 }
 
@@ -114,8 +114,8 @@ int mgred_cmd_tunnel_source(struct cmd_exec *x, const struct cmd_args *a)
 		              a->argv[2]);
 		return -1;
 	}
-	snprintf(ic->source_dev, sizeof(ic->source_dev), "%s", dev ? dev : "");
-	ic->source_addr = addr;
+	snprintf(ic->tun.source_dev, sizeof(ic->tun.source_dev), "%s", dev ? dev : "");
+	ic->tun.source_addr = addr;
 	return 0;
 }
 
@@ -237,7 +237,7 @@ int mgred_cmd_no_ip_address(struct cmd_exec *x, const struct cmd_args *a)
 			return -1;
 		if (i < 0 || !ipaddr_equal(&ic->addrs[i].addr, &p.addr)) {
 			strbuf_printf(x->out, "ip address %s is not configured on %s", arg,
-			              ic->name);
+			              ic->tun.name);
 			return -1;
 		}
 	}
@@ -268,7 +268,7 @@ int mgred_cmd_no_ipv6_address(struct cmd_exec *x, const struct cmd_args *a)
 		return -1;
 	i = mgred_cmd_addr_find(ic, AF_INET6, &p.addr);
 	if (i < 0) {
-		strbuf_printf(x->out, "ipv6 address %s is not configured on %s", arg, ic->name);
+		strbuf_printf(x->out, "ipv6 address %s is not configured on %s", arg, ic->tun.name);
 		return -1;
 	}
 	mgred_cmd_addr_remove(ic, i);
@@ -284,9 +284,9 @@ int mgred_cmd_iface_end(struct cmd_exec *x)
 {
 	const struct mgred_iface_conf *ic = mgred_cmd_iface(x);
 
-	if (!x->live && ic->multipoint && ic->dataplane != MGRED_DP_KERNEL &&
+	if (!x->live && ic->tun.multipoint && ic->dataplane != MGRED_DP_KERNEL &&
 	    !mgred_iface_has_source(ic)) {
-		strbuf_printf(x->out, "interface %s: 'tunnel source' is required", ic->name);
+		strbuf_printf(x->out, "interface %s: 'tunnel source' is required", ic->tun.name);
 		return -1;
 	}
 	return 0;

@@ -16,19 +16,19 @@
 struct mgred_iface_conf *mgred_conf_find(struct mgred_conf *c, const char *name)
 {
 	for (unsigned i = 0; i < c->nifaces; i++)
-		if (!strcmp(c->ifaces[i].name, name))
+		if (!strcmp(c->ifaces[i].tun.name, name))
 			return &c->ifaces[i];
 	return NULL;
 }
 
 bool mgred_iface_has_source(const struct mgred_iface_conf *ic)
 {
-	return ic->source_dev[0] || ipaddr_is_set(&ic->source_addr);
+	return ic->tun.source_dev[0] || ipaddr_is_set(&ic->tun.source_addr);
 }
 
 bool mgred_iface_is_tunnel(const struct mgred_iface_conf *ic)
 {
-	return ic->multipoint && ic->dataplane != MGRED_DP_KERNEL && mgred_iface_has_source(ic);
+	return ic->tun.multipoint && ic->dataplane != MGRED_DP_KERNEL && mgred_iface_has_source(ic);
 }
 
 unsigned mgred_conf_ntunnels(const struct mgred_conf *c)
@@ -42,10 +42,10 @@ unsigned mgred_conf_ntunnels(const struct mgred_conf *c)
 
 bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b)
 {
-	if (strcmp(a->name, b->name) || strcmp(a->description, b->description) ||
-	    a->multipoint != b->multipoint || a->dataplane != b->dataplane ||
-	    strcmp(a->source_dev, b->source_dev) ||
-	    !ipaddr_equal(&a->source_addr, &b->source_addr) || a->has_key != b->has_key ||
+	if (strcmp(a->tun.name, b->tun.name) || strcmp(a->description, b->description) ||
+	    a->tun.multipoint != b->tun.multipoint || a->dataplane != b->dataplane ||
+	    strcmp(a->tun.source_dev, b->tun.source_dev) ||
+	    !ipaddr_equal(&a->tun.source_addr, &b->tun.source_addr) || a->has_key != b->has_key ||
 	    a->key != b->key || a->ttl != b->ttl || a->mtu != b->mtu ||
 	    a->checksum != b->checksum || a->naddrs != b->naddrs)
 		return false;
@@ -91,7 +91,7 @@ static int mgred_conf_check_all(const struct mgred_conf *c, struct conf_reader *
 			continue;
 		if (++ntunnels > MGRED_MAX_TUNNELS) {
 			snprintf(msg, sizeof(msg), "at most %d tunnels", MGRED_MAX_TUNNELS);
-			mgred_conf_report(r, why, tc->line, msg);
+			mgred_conf_report(r, why, tc->tun.line, msg);
 			return -1;
 		}
 		for (unsigned k = 0; k < i; k++) {
@@ -99,15 +99,15 @@ static int mgred_conf_check_all(const struct mgred_conf *c, struct conf_reader *
 			char at[32] = "";
 
 			if (!mgred_iface_is_tunnel(o) || o->has_key != tc->has_key ||
-			    o->key != tc->key || strcmp(o->source_dev, tc->source_dev) ||
-			    !ipaddr_equal(&o->source_addr, &tc->source_addr))
+			    o->key != tc->key || strcmp(o->tun.source_dev, tc->tun.source_dev) ||
+			    !ipaddr_equal(&o->tun.source_addr, &tc->tun.source_addr))
 				continue;
-			if (o->line)
-				snprintf(at, sizeof(at), " (line %d)", o->line);
+			if (o->tun.line)
+				snprintf(at, sizeof(at), " (line %d)", o->tun.line);
 			snprintf(msg, sizeof(msg),
-			         "interface %s: same tunnel source and key as %s%s", tc->name,
-			         o->name, at);
-			mgred_conf_report(r, why, tc->line, msg);
+			         "interface %s: same tunnel source and key as %s%s", tc->tun.name,
+			         o->tun.name, at);
+			mgred_conf_report(r, why, tc->tun.line, msg);
 			return -1;
 		}
 	}

@@ -90,7 +90,7 @@ static int mgred_daemon_start(void *daemon, void *conf, const struct daemon_env 
 			continue; /* kept for show running-config; not ours to run */
 		if (mgred_tunnel_create(d, ic) < 0) {
 			log_err("%s:%d: interface %s could not be created; exiting", env->conf_path,
-			        ic->line, ic->name);
+			        ic->tun.line, ic->tun.name);
 			return -1;
 		}
 	}

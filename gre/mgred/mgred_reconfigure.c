@@ -46,7 +46,7 @@ static const struct mgred_iface_conf *mgred_reconf_find(const struct mgred_conf 
                                                         const char *name)
 {
 	for (unsigned i = 0; c && i < c->nifaces; i++)
-		if (!strcmp(c->ifaces[i].name, name))
+		if (!strcmp(c->ifaces[i].tun.name, name))
 			return &c->ifaces[i];
 	return NULL;
 }
@@ -103,7 +103,7 @@ static void mgred_reconf_addrs(struct mgred_tunnel *t, const struct mgred_iface_
 		err = nlh_addr_add(t->d->nl, t->ifindex, &p->addr, p->plen);
 		if (err < 0)
 			mgred_reconf_notice(notices, "adding %s/%u to %s (%s)",
-			                    ipaddr_format(&p->addr, a), p->plen, ic->name,
+			                    ipaddr_format(&p->addr, a), p->plen, ic->tun.name,
 			                    nlh_strerror(err));
 	}
 	for (unsigned i = 0; i < t->conf.naddrs; i++) {
@@ -114,7 +114,7 @@ static void mgred_reconf_addrs(struct mgred_tunnel *t, const struct mgred_iface_
 		err = mgred_reconf_addr_del(t->ifindex, p);
 		if (err < 0 && err != -NLE_NOADDR && err != -NLE_OBJ_NOTFOUND)
 			mgred_reconf_notice(notices, "removing %s/%u from %s (%s)",
-			                    ipaddr_format(&p->addr, a), p->plen, ic->name,
+			                    ipaddr_format(&p->addr, a), p->plen, ic->tun.name,
 			                    nlh_strerror(err));
 	}
 	memcpy(t->conf.addrs, ic->addrs, sizeof(ic->addrs));
@@ -141,7 +141,7 @@ static void mgred_reconf_key(struct mgred_tunnel *t, const struct mgred_iface_co
 			mgred_reconf_notice(notices,
 			                    "tunnel key of %s (%s on the same underlay "
 			                    "receives with that key now)",
-			                    ic->name, o->conf.name);
+			                    ic->tun.name, o->conf.tun.name);
 			return;
 		}
 	}
@@ -171,18 +171,18 @@ static void mgred_reconf_ttl(struct mgred_tunnel *t, const struct mgred_iface_co
 		return;
 	for (unsigned i = 0; i < d->ntunnels; i++) {
 		const struct mgred_tunnel *o = d->tunnels[i];
-		const struct mgred_iface_conf *oc = mgred_reconf_find(new_conf, o->conf.name);
+		const struct mgred_iface_conf *oc = mgred_reconf_find(new_conf, o->conf.tun.name);
 
 		if (o == t || o->ul != t->ul || mgred_reconf_ttl_of(oc ? oc : &o->conf) == want)
 			continue;
 		mgred_reconf_notice(notices,
 		                    "tunnel ttl %u on %s (underlay %s is shared with %s, "
 		                    "whose ttl differs: mgred needs one ttl per underlay)",
-		                    want, ic->name, ipaddr_format(&t->ul->local, a), o->conf.name);
+		                    want, ic->tun.name, ipaddr_format(&t->ul->local, a), o->conf.tun.name);
 		return;
 	}
 	if (mgred_underlay_set_ttl(t->ul, want) < 0)
-		mgred_reconf_notice(notices, "tunnel ttl %u on %s (%s)", want, ic->name,
+		mgred_reconf_notice(notices, "tunnel ttl %u on %s (%s)", want, ic->tun.name,
 		                    strerror(errno));
 	else
 		log_notice("underlay %s: ttl %u", ipaddr_format(&t->ul->local, a), want);
@@ -206,15 +206,15 @@ static void mgred_reconf_tunnel(struct mgred_tunnel *t, const struct mgred_iface
 	if (mtu != t->mtu) {
 		err = nlh_link_set(t->d->nl, t->ifindex, mtu, -1);
 		if (err < 0)
-			mgred_reconf_notice(notices, "mtu %u on %s (%s)", mtu, ic->name,
+			mgred_reconf_notice(notices, "mtu %u on %s (%s)", mtu, ic->tun.name,
 			                    nlh_strerror(err));
 		else
 			t->mtu = mtu;
 	}
 	mgred_reconf_addrs(t, ic, notices);
 	memcpy(t->conf.description, ic->description, sizeof(ic->description));
-	t->conf.line = ic->line;
-	log_notice("%s: reconfigured: %s key, checksum %s, ttl %u, mtu %u", ic->name,
+	t->conf.tun.line = ic->tun.line;
+	log_notice("%s: reconfigured: %s key, checksum %s, ttl %u, mtu %u", ic->tun.name,
 	           t->conf.has_key ? "with" : "no", t->conf.checksum ? "on" : "off", t->ul->ttl,
 	           t->mtu);
 }
@@ -222,14 +222,14 @@ static void mgred_reconf_tunnel(struct mgred_tunnel *t, const struct mgred_iface
 static bool mgred_reconf_same_source(const struct mgred_iface_conf *a,
                                      const struct mgred_iface_conf *b)
 {
-	return !strcmp(a->source_dev, b->source_dev) &&
-	       ipaddr_equal(&a->source_addr, &b->source_addr);
+	return !strcmp(a->tun.source_dev, b->tun.source_dev) &&
+	       ipaddr_equal(&a->tun.source_addr, &b->tun.source_addr);
 }
 
 /* Has ic changed since old (or is it new)? Untouched blocks are left alone. */
 static bool mgred_reconf_changed(const struct mgred_conf *old, const struct mgred_iface_conf *ic)
 {
-	const struct mgred_iface_conf *was = mgred_reconf_find(old, ic->name);
+	const struct mgred_iface_conf *was = mgred_reconf_find(old, ic->tun.name);
 
 	return !was || !mgred_iface_conf_equal(was, ic);
 }
@@ -246,7 +246,7 @@ void mgred_reconfigure(struct mgred *d, const struct mgred_conf *old,
 	/* Downwards: destroying moves the last tunnel, already seen, into the slot. */
 	for (unsigned i = d->ntunnels; i-- > 0;) {
 		struct mgred_tunnel *t = d->tunnels[i];
-		const struct mgred_iface_conf *ic = mgred_reconf_find(new_conf, t->conf.name);
+		const struct mgred_iface_conf *ic = mgred_reconf_find(new_conf, t->conf.tun.name);
 
 		/* A new source is a new local address: a new lladdr and underlay. */
 		if (!ic || !mgred_iface_is_tunnel(ic) || !mgred_reconf_same_source(&t->conf, ic))
@@ -254,7 +254,7 @@ void mgred_reconfigure(struct mgred *d, const struct mgred_conf *old,
 	}
 	for (unsigned i = 0; i < new_conf->nifaces; i++) {
 		const struct mgred_iface_conf *ic = &new_conf->ifaces[i];
-		struct mgred_tunnel *t = mgred_tunnel_find(d, ic->name);
+		struct mgred_tunnel *t = mgred_tunnel_find(d, ic->tun.name);
 
 		if (t && mgred_reconf_changed(old, ic))
 			mgred_reconf_tunnel(t, ic, new_conf, notices);
@@ -262,13 +262,13 @@ void mgred_reconfigure(struct mgred *d, const struct mgred_conf *old,
 	for (unsigned i = 0; i < new_conf->nifaces; i++) {
 		const struct mgred_iface_conf *ic = &new_conf->ifaces[i];
 
-		if (!mgred_iface_is_tunnel(ic) || mgred_tunnel_find(d, ic->name) ||
+		if (!mgred_iface_is_tunnel(ic) || mgred_tunnel_find(d, ic->tun.name) ||
 		    !mgred_reconf_changed(old, ic))
 			continue;
 		if (mgred_tunnel_create(d, ic) < 0)
 			mgred_reconf_notice(notices,
 			                    "interface %s (it cannot be created now: see "
 			                    "mgred's log)",
-			                    ic->name);
+			                    ic->tun.name);
 	}
 }

@@ -29,15 +29,15 @@ static void mgred_running_iface(const struct mgred_iface_conf *ic, struct strbuf
 {
 	char a[IPADDR_STRLEN];
 
-	strbuf_printf(out, "interface %s\n", ic->name);
+	strbuf_printf(out, "interface %s\n", ic->tun.name);
 	if (ic->description[0])
 		strbuf_printf(out, " description %s\n", ic->description);
-	if (ic->multipoint)
+	if (ic->tun.multipoint)
 		strbuf_puts(out, " tunnel mode gre multipoint\n");
-	if (ic->source_dev[0])
-		strbuf_printf(out, " tunnel source %s\n", ic->source_dev);
-	else if (ipaddr_is_set(&ic->source_addr))
-		strbuf_printf(out, " tunnel source %s\n", ipaddr_format(&ic->source_addr, a));
+	if (ic->tun.source_dev[0])
+		strbuf_printf(out, " tunnel source %s\n", ic->tun.source_dev);
+	else if (ipaddr_is_set(&ic->tun.source_addr))
+		strbuf_printf(out, " tunnel source %s\n", ipaddr_format(&ic->tun.source_addr, a));
 	if (ic->has_key)
 		strbuf_printf(out, " tunnel key %" PRIu32 "\n", ic->key);
 	if (ic->ttl)

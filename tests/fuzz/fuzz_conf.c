@@ -19,7 +19,7 @@ static void fuzz_conf_check_iface(const struct mgred_iface_conf *ic)
 {
 	unsigned v4 = 0;
 
-	if (!ic->name[0] || strlen(ic->name) >= IFNAMSIZ || ic->naddrs > MGRED_MAX_ADDRS ||
+	if (!ic->tun.name[0] || strlen(ic->tun.name) >= IFNAMSIZ || ic->naddrs > MGRED_MAX_ADDRS ||
 	    (ic->mtu && ic->mtu < 1280) || ic->ttl > 255 ||
 	    strlen(ic->description) > MGRED_DESC_MAX)
 		abort();
@@ -28,7 +28,7 @@ static void fuzz_conf_check_iface(const struct mgred_iface_conf *ic)
 	if (v4 > 1)
 		abort(); /* `ip address` is the one IPv4 address */
 	/* Running tunnels name a source. */
-	if (mgred_iface_is_tunnel(ic) && !ic->source_dev[0] && !ipaddr_is_set(&ic->source_addr))
+	if (mgred_iface_is_tunnel(ic) && !ic->tun.source_dev[0] && !ipaddr_is_set(&ic->tun.source_addr))
 		abort();
 }
 

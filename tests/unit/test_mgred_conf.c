@@ -140,23 +140,23 @@ static void test_rich(void **state)
 	assert_int_equal(conf.nifaces, 4);
 	assert_int_equal(mgred_conf_ntunnels(&conf), 2);
 	t = &conf.ifaces[0];
-	assert_string_equal(t->name, "tun0");
+	assert_string_equal(t->tun.name, "tun0");
 	assert_string_equal(t->description, "DMVPN hub, site#1!");
-	assert_true(t->multipoint && mgred_iface_is_tunnel(t));
+	assert_true(t->tun.multipoint && mgred_iface_is_tunnel(t));
 	assert_int_equal(t->dataplane, MGRED_DP_USERSPACE);
-	assert_string_equal(t->source_dev, "eth0");
-	assert_false(ipaddr_is_set(&t->source_addr));
+	assert_string_equal(t->tun.source_dev, "eth0");
+	assert_false(ipaddr_is_set(&t->tun.source_addr));
 	assert_true(t->has_key);
 	assert_int_equal(t->key, 42);
 	assert_int_equal(t->ttl, 32);
 	assert_int_equal(t->mtu, 1400);
 	assert_true(t->checksum);
 	assert_int_equal(t->naddrs, 3);
-	assert_int_equal(t->line, 2);
+	assert_int_equal(t->tun.line, 2);
 	t = &conf.ifaces[1];
-	assert_string_equal(t->name, "tun1");
+	assert_string_equal(t->tun.name, "tun1");
 	assert_int_equal(ipaddr_parse("192.0.2.1", &a), 0);
-	assert_true(ipaddr_equal(&t->source_addr, &a) && !t->source_dev[0]);
+	assert_true(ipaddr_equal(&t->tun.source_addr, &a) && !t->tun.source_dev[0]);
 	assert_true(t->has_key && t->key == 0 && t->ttl == 0 && t->mtu == 0 && !t->checksum);
 	assert_int_equal(t->dataplane, MGRED_DP_UNSET);
 	assert_true(mgred_iface_is_tunnel(t));
@@ -313,7 +313,7 @@ static void test_live(void **state)
 	/* A new tunnel, line by line: incomplete until its source comes. */
 	live_ok("", "interface tun1");
 	assert_int_equal(conf.nifaces, 2);
-	assert_int_equal(conf.ifaces[1].line, 0);
+	assert_int_equal(conf.ifaces[1].tun.line, 0);
 	live_ok("interface tun1", "tunnel mode gre multipoint");
 	assert_false(mgred_iface_is_tunnel(&conf.ifaces[1]));
 	live_ok("interface tun1", "tunnel key 43");
@@ -366,7 +366,7 @@ static void test_live(void **state)
 	assert_int_equal(mgred_conf_ntunnels(&conf), 1);
 	live_ok("", "no interface tun0");
 	assert_int_equal(conf.nifaces, 1);
-	assert_string_equal(conf.ifaces[0].name, "tun1");
+	assert_string_equal(conf.ifaces[0].tun.name, "tun1");
 }
 
 static void test_exec(void **state)

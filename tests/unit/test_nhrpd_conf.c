@@ -141,13 +141,13 @@ static void test_hub(void **state)
 	assert_int_equal(conf.nifaces, 1);
 	c = &conf.ifaces[0];
 	assert_true(nhrpd_conf_iface_runs(c));
-	assert_string_equal(c->name, "tun0");
-	assert_string_equal(c->source_dev, "eth0");
-	assert_int_equal(c->backend, DP_BACKEND_USERSPACE);
-	assert_true(c->backend_set);
+	assert_string_equal(c->tun.name, "tun0");
+	assert_string_equal(c->tun.source_dev, "eth0");
+	assert_int_equal(c->tun.backend, DP_BACKEND_USERSPACE);
+	assert_true(c->tun.backend_set);
 	ipaddr_parse("10.0.0.1", &a);
-	assert_true(ipaddr_equal(&c->addr, &a));
-	assert_int_equal(c->plen, 24);
+	assert_true(ipaddr_equal(&c->tun.addr, &a));
+	assert_int_equal(c->tun.plen, 24);
 	assert_int_equal(c->network_id, 7);
 	assert_int_equal(c->holdtime, 600);
 	assert_int_equal(c->auth_len, 8);
@@ -199,7 +199,7 @@ static void test_block_reopened(void **state)
 	        "interface tun0\n tunnel source eth0\n ip address 10.0.0.2/24\n!\n");
 	assert_int_equal(conf.nifaces, 2);
 	assert_int_equal(nhrpd_conf_count_running(&conf), 1);
-	assert_string_equal(conf.ifaces[0].source_dev, "eth0");
+	assert_string_equal(conf.ifaces[0].tun.source_dev, "eth0");
 	expect_error("interface tun0\n tunnel mode gre multipoint\n ip nhrp network-id 1\n!\n"
 	             "interface tun0\n tunnel source eth0\n!\n",
 	             "test.conf:1: interface tun0: 'ip address' is required for NHRP");

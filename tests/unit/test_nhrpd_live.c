@@ -255,8 +255,8 @@ static void test_restart_notices(void **state)
 	(void)state;
 	assert_string_equal(live("tunnel source eth9"),
 	                    "% nhrpd: restart nhrpd to apply: interface " IFN ": tunnel source\n");
-	assert_string_equal(d.conf->ifaces[0].source_dev, "eth9");
-	assert_string_equal(ifp0()->conf.source_dev, "eth0"); /* runs as before */
+	assert_string_equal(d.conf->ifaces[0].tun.source_dev, "eth9");
+	assert_string_equal(ifp0()->conf.tun.source_dev, "eth0"); /* runs as before */
 	assert_string_equal(live("ip address 10.0.0.3/24"),
 	                    "% nhrpd: restart nhrpd to apply: interface " IFN ": ip address\n");
 	/* The live part of the same interface still applies. */
@@ -337,7 +337,7 @@ static uint16_t register_at_hub(uint16_t asked)
 	p.type = NHRP_REGISTRATION_REQUEST;
 	ipaddr_parse("10.0.0.7", &p.src_proto);
 	ipaddr_parse("192.0.2.7", &p.src_nbma);
-	p.dst_proto = ifp0()->conf.addr;
+	p.dst_proto = ifp0()->conf.tun.addr;
 	p.n_cie = 1;
 	p.cie[0].holding_time = asked;
 	p.cie[0].proto = p.src_proto;
