@@ -73,19 +73,13 @@ struct nhrp_map_conf {
 /*
  * One `interface` block, whatever it holds: nhrpd keeps every block so that
  * `show running-config` gives back what was configured, and runs only the
- * mGRE tunnels with NHRP lines (nhrpd_conf_iface_runs).
+ * mGRE tunnels with NHRP lines (nhrpd_conf_iface_runs). The tunnel's own
+ * lines are read by gre/tunnel_conf.c's handlers, as mgred reads them.
  */
 struct nhrp_iface_conf {
-	struct tunnel_conf tun; /* first: the lines shared with mgred (gre/tunnel_conf.h) */
-	char name[IFNAMSIZ];
-	int line;
-	bool multipoint;	    /* tunnel mode gre multipoint */
-	bool backend_set;	    /* tunnel dataplane given (else the default) */
-	enum dp_backend backend;
-	char source_dev[IFNAMSIZ];  /* tunnel source IFNAME */
-	struct ipaddr source_addr;  /* or tunnel source ADDRESS */
-	struct ipaddr addr;	    /* ip address A/P: our overlay address */
-	unsigned plen;
+	/* first: name, tunnel mode, source, data plane and our overlay
+	 * address (ip address), the lines shared with mgred */
+	struct tunnel_conf tun;
 	uint32_t network_id;	    /* 0: none */
 	uint32_t holdtime;	    /* seconds in effect: NHRP_DEFAULT_HOLDTIME unless set */
 	bool holdtime_set;
@@ -130,6 +124,10 @@ int nhrpd_conf_load_mem(const char *name, const void *data, size_t len, struct n
 			struct strbuf *errors);
 /* An empty configuration (defaults). */
 void nhrpd_conf_init(struct nhrpd_conf *c);
+/* Where nhrpd's configuration keeps its interface blocks, for the handlers
+ * of the lines it shares with mgred (gre/tunnel_conf.h); a new block gets
+ * nhrpd's defaults. */
+extern const struct tunnel_conf_blocks nhrpd_tunnel_blocks;
 /*
  * The checks of the whole configuration: at most NHRP_MAX_IFACES NHRP
  * interfaces and, reading a file (name set), each of them complete. Errors

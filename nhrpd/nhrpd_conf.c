@@ -7,6 +7,7 @@
  * is validated whole before any of it is applied; on an error nothing is
  * kept and no secret is left behind.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,22 @@ void nhrpd_conf_init(struct nhrpd_conf *c)
 	strcpy(c->zebra_path, NHRP_ZEBRA_DEFAULT_PATH);
 	c->zebra_distance = NHRP_ZEBRA_DEFAULT_DISTANCE;
 }
+
+/* A new interface block (zeroed, named): the holding time in effect. */
+static void nhrpd_conf_iface_init(struct tunnel_conf *t)
+{
+	struct nhrp_iface_conf *ic = (struct nhrp_iface_conf *)t; /* t is its first member */
+
+	ic->holdtime = NHRP_DEFAULT_HOLDTIME;
+}
+
+const struct tunnel_conf_blocks nhrpd_tunnel_blocks = {
+    .array_offset = offsetof(struct nhrpd_conf, ifaces),
+    .count_offset = offsetof(struct nhrpd_conf, nifaces),
+    .block_size = sizeof(struct nhrp_iface_conf),
+    .max = NHRPD_CONF_MAX_IFACES,
+    .block_init = nhrpd_conf_iface_init,
+};
 
 struct nhrp_iface_conf *nhrpd_conf_iface(const struct nhrpd_conf *c, const char *name)
 {
@@ -44,7 +61,7 @@ bool nhrpd_conf_iface_runs(const struct nhrp_iface_conf *ic)
 
 const char *nhrpd_conf_iface_incomplete(const struct nhrp_iface_conf *ic)
 {
-	if (!ic->tun.source_dev[0] && !ipaddr_is_set(&ic->tun.source_addr))
+	if (!tunnel_conf_has_source(&ic->tun))
 		return "'tunnel source' is required for NHRP";
 	if (!ipaddr_is_set(&ic->tun.addr))
 		return "'ip address' is required for NHRP";
@@ -89,8 +106,8 @@ int nhrpd_conf_check(const struct nhrpd_conf *c, const char *name, struct strbuf
 		if (!nhrpd_conf_iface_runs(ic))
 			continue;
 		if (name && why) {
-			strbuf_printf(errors, "%s:%d: interface %s: %s\n", name, ic->tun.line, ic->tun.name,
-			              why);
+			strbuf_printf(errors, "%s:%d: interface %s: %s\n", name, ic->tun.line,
+			              ic->tun.name, why);
 			rc = -1;
 		}
 		if (++n == NHRP_MAX_IFACES + 1) {

@@ -39,15 +39,8 @@ static bool nhrpd_nhs_equal(const struct nhrp_nhs_conf *a, const struct nhrp_nhs
 	       a->multicast == b->multicast;
 }
 
-/* The tunnel as nhrpd runs it: what changes only with a restart. */
-static bool nhrpd_tunnel_equal(const struct nhrp_iface_conf *a, const struct nhrp_iface_conf *b)
-{
-	return a->tun.multipoint == b->tun.multipoint && a->tun.backend == b->tun.backend &&
-	       !strcmp(a->tun.source_dev, b->tun.source_dev) &&
-	       ipaddr_equal(&a->tun.source_addr, &b->tun.source_addr) && ipaddr_equal(&a->tun.addr, &b->tun.addr) &&
-	       a->tun.plen == b->tun.plen;
-}
-
+/* The tunnel as nhrpd runs it changes only with a restart: which of its
+ * parts differ. */
 static const char *const nhrpd_tunnel_fields[] = {"tunnel source", "tunnel dataplane",
                                                   "ip address"};
 
@@ -56,8 +49,7 @@ static bool nhrpd_tunnel_field_differs(const struct nhrp_iface_conf *a,
 {
 	switch (field) {
 	case 0:
-		return strcmp(a->tun.source_dev, b->tun.source_dev) ||
-		       !ipaddr_equal(&a->tun.source_addr, &b->tun.source_addr);
+		return !tunnel_conf_source_equal(&a->tun, &b->tun);
 	case 1:
 		return a->tun.backend != b->tun.backend;
 	default:
@@ -68,13 +60,13 @@ static bool nhrpd_tunnel_field_differs(const struct nhrp_iface_conf *a,
 /* Every field but line numbers. */
 static bool nhrpd_iface_equal(const struct nhrp_iface_conf *a, const struct nhrp_iface_conf *b)
 {
-	if (!nhrpd_tunnel_equal(a, b) || a->tun.backend_set != b->tun.backend_set ||
-	    a->network_id != b->network_id || a->holdtime != b->holdtime ||
-	    a->holdtime_set != b->holdtime_set || a->reg_timeout != b->reg_timeout ||
-	    a->no_unique != b->no_unique || a->mcast_dynamic != b->mcast_dynamic ||
-	    a->mcast_nhs != b->mcast_nhs || a->redirect != b->redirect ||
-	    a->shortcut != b->shortcut || a->host_routes != b->host_routes ||
-	    a->auth_len != b->auth_len || CRYPTO_memcmp(a->auth, b->auth, sizeof(a->auth)) ||
+	if (!tunnel_conf_equal(&a->tun, &b->tun) || a->network_id != b->network_id ||
+	    a->holdtime != b->holdtime || a->holdtime_set != b->holdtime_set ||
+	    a->reg_timeout != b->reg_timeout || a->no_unique != b->no_unique ||
+	    a->mcast_dynamic != b->mcast_dynamic || a->mcast_nhs != b->mcast_nhs ||
+	    a->redirect != b->redirect || a->shortcut != b->shortcut ||
+	    a->host_routes != b->host_routes || a->auth_len != b->auth_len ||
+	    CRYPTO_memcmp(a->auth, b->auth, sizeof(a->auth)) ||
 	    strcmp(a->auth_file, b->auth_file) || a->nnhs != b->nnhs || a->nmaps != b->nmaps ||
 	    a->nmcast != b->nmcast)
 		return false;

@@ -2,10 +2,12 @@
  * The part of dmvpn.conf that mgred owns: every `interface` block and the
  * tunnel lines in it (lib/grammar.def, owner CMD_OWN_MGRED). The lines are
  * read by the command engine (lib/cmd_conf.c) into struct mgred_conf through
- * mgred_binding's handlers (mgred_cmd_conf.c); this file holds the checks
+ * mgred_binding's handlers (mgred_cmd_conf.c, and gre/tunnel_conf.c for the
+ * lines nhrpd reads too); this file holds the checks
  * that span blocks and the model's small queries. Everything is validated
  * before any of it is applied, at start-up as for a live line.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,22 +15,40 @@
 #include "lib/conf.h"
 #include "lib/daemon.h"
 
-struct mgred_iface_conf *mgred_conf_find(struct mgred_conf *c, const char *name)
+const struct tunnel_conf_blocks mgred_tunnel_blocks = {
+    .array_offset = offsetof(struct mgred_conf, ifaces),
+    .count_offset = offsetof(struct mgred_conf, nifaces),
+    .block_size = sizeof(struct mgred_iface_conf),
+    .max = MGRED_MAX_IFACES,
+};
+
+unsigned mgred_iface_addrs(const struct mgred_iface_conf *ic,
+                           struct mgred_prefix out[MGRED_MAX_ADDRS])
 {
-	for (unsigned i = 0; i < c->nifaces; i++)
-		if (!strcmp(c->ifaces[i].tun.name, name))
-			return &c->ifaces[i];
-	return NULL;
+	unsigned n = 0;
+
+	if (ipaddr_is_set(&ic->tun.addr))
+		out[n++] = (struct mgred_prefix){.addr = ic->tun.addr, .plen = ic->tun.plen};
+	for (unsigned i = 0; i < ic->naddrs6 && n < MGRED_MAX_ADDRS; i++)
+		out[n++] = ic->addrs6[i];
+	return n;
 }
 
-bool mgred_iface_has_source(const struct mgred_iface_conf *ic)
+bool mgred_iface_has_prefix(const struct mgred_iface_conf *ic, const struct mgred_prefix *p)
 {
-	return ic->tun.source_dev[0] || ipaddr_is_set(&ic->tun.source_addr);
+	struct mgred_prefix all[MGRED_MAX_ADDRS];
+	unsigned n = mgred_iface_addrs(ic, all);
+
+	for (unsigned i = 0; i < n; i++)
+		if (ipaddr_equal(&all[i].addr, &p->addr) && all[i].plen == p->plen)
+			return true;
+	return false;
 }
 
 bool mgred_iface_is_tunnel(const struct mgred_iface_conf *ic)
 {
-	return ic->tun.multipoint && ic->dataplane != MGRED_DP_KERNEL && mgred_iface_has_source(ic);
+	return ic->tun.multipoint && ic->tun.backend != DP_BACKEND_KERNEL &&
+	       tunnel_conf_has_source(&ic->tun);
 }
 
 unsigned mgred_conf_ntunnels(const struct mgred_conf *c)
@@ -42,23 +62,14 @@ unsigned mgred_conf_ntunnels(const struct mgred_conf *c)
 
 bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b)
 {
-	if (strcmp(a->tun.name, b->tun.name) || strcmp(a->description, b->description) ||
-	    a->tun.multipoint != b->tun.multipoint || a->dataplane != b->dataplane ||
-	    strcmp(a->tun.source_dev, b->tun.source_dev) ||
-	    !ipaddr_equal(&a->tun.source_addr, &b->tun.source_addr) || a->has_key != b->has_key ||
-	    a->key != b->key || a->ttl != b->ttl || a->mtu != b->mtu ||
-	    a->checksum != b->checksum || a->naddrs != b->naddrs)
+	if (!tunnel_conf_equal(&a->tun, &b->tun) || strcmp(a->description, b->description) ||
+	    a->has_key != b->has_key || a->key != b->key || a->ttl != b->ttl || a->mtu != b->mtu ||
+	    a->checksum != b->checksum || a->naddrs6 != b->naddrs6)
 		return false;
-	/* A set: the file's order of ip and ipv6 lines means nothing. */
-	for (unsigned i = 0; i < a->naddrs; i++) {
-		unsigned k = 0;
-
-		while (k < b->naddrs && (!ipaddr_equal(&a->addrs[i].addr, &b->addrs[k].addr) ||
-		                         a->addrs[i].plen != b->addrs[k].plen))
-			k++;
-		if (k == b->naddrs)
+	/* A set: the file's order of ipv6 lines means nothing. */
+	for (unsigned i = 0; i < a->naddrs6; i++)
+		if (!mgred_iface_has_prefix(b, &a->addrs6[i]))
 			return false;
-	}
 	return true;
 }
 
@@ -99,8 +110,7 @@ static int mgred_conf_check_all(const struct mgred_conf *c, struct conf_reader *
 			char at[32] = "";
 
 			if (!mgred_iface_is_tunnel(o) || o->has_key != tc->has_key ||
-			    o->key != tc->key || strcmp(o->tun.source_dev, tc->tun.source_dev) ||
-			    !ipaddr_equal(&o->tun.source_addr, &tc->tun.source_addr))
+			    o->key != tc->key || !tunnel_conf_source_equal(&o->tun, &tc->tun))
 				continue;
 			if (o->tun.line)
 				snprintf(at, sizeof(at), " (line %d)", o->tun.line);

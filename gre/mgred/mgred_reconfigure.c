@@ -76,17 +76,11 @@ static int mgred_reconf_addr_del(int ifindex, const struct mgred_prefix *p)
 	return err;
 }
 
-static bool mgred_reconf_has_addr(const struct mgred_iface_conf *ic, const struct mgred_prefix *p)
-{
-	for (unsigned i = 0; i < ic->naddrs; i++)
-		if (ipaddr_equal(&ic->addrs[i].addr, &p->addr) && ic->addrs[i].plen == p->plen)
-			return true;
-	return false;
-}
-
 static void mgred_reconf_addrs(struct mgred_tunnel *t, const struct mgred_iface_conf *ic,
                                struct strbuf *notices)
 {
+	struct mgred_prefix want[MGRED_MAX_ADDRS], have[MGRED_MAX_ADDRS];
+	unsigned nwant = mgred_iface_addrs(ic, want), nhave = mgred_iface_addrs(&t->conf, have);
 	char a[IPADDR_STRLEN];
 	int err;
 
@@ -95,10 +89,10 @@ static void mgred_reconf_addrs(struct mgred_tunnel *t, const struct mgred_iface_
 	 * its neighbour table (the NBMA mappings nhrpd installed), so a
 	 * replaced address or prefix length must never leave it without one.
 	 */
-	for (unsigned i = 0; i < ic->naddrs; i++) {
-		const struct mgred_prefix *p = &ic->addrs[i];
+	for (unsigned i = 0; i < nwant; i++) {
+		const struct mgred_prefix *p = &want[i];
 
-		if (mgred_reconf_has_addr(&t->conf, p))
+		if (mgred_iface_has_prefix(&t->conf, p))
 			continue;
 		err = nlh_addr_add(t->d->nl, t->ifindex, &p->addr, p->plen);
 		if (err < 0)
@@ -106,10 +100,10 @@ static void mgred_reconf_addrs(struct mgred_tunnel *t, const struct mgred_iface_
 			                    ipaddr_format(&p->addr, a), p->plen, ic->tun.name,
 			                    nlh_strerror(err));
 	}
-	for (unsigned i = 0; i < t->conf.naddrs; i++) {
-		const struct mgred_prefix *p = &t->conf.addrs[i];
+	for (unsigned i = 0; i < nhave; i++) {
+		const struct mgred_prefix *p = &have[i];
 
-		if (mgred_reconf_has_addr(ic, p))
+		if (mgred_iface_has_prefix(ic, p))
 			continue;
 		err = mgred_reconf_addr_del(t->ifindex, p);
 		if (err < 0 && err != -NLE_NOADDR && err != -NLE_OBJ_NOTFOUND)
@@ -117,8 +111,10 @@ static void mgred_reconf_addrs(struct mgred_tunnel *t, const struct mgred_iface_
 			                    ipaddr_format(&p->addr, a), p->plen, ic->tun.name,
 			                    nlh_strerror(err));
 	}
-	memcpy(t->conf.addrs, ic->addrs, sizeof(ic->addrs));
-	t->conf.naddrs = ic->naddrs;
+	t->conf.tun.addr = ic->tun.addr;
+	t->conf.tun.plen = ic->tun.plen;
+	memcpy(t->conf.addrs6, ic->addrs6, sizeof(ic->addrs6));
+	t->conf.naddrs6 = ic->naddrs6;
 }
 
 /*
@@ -178,7 +174,8 @@ static void mgred_reconf_ttl(struct mgred_tunnel *t, const struct mgred_iface_co
 		mgred_reconf_notice(notices,
 		                    "tunnel ttl %u on %s (underlay %s is shared with %s, "
 		                    "whose ttl differs: mgred needs one ttl per underlay)",
-		                    want, ic->tun.name, ipaddr_format(&t->ul->local, a), o->conf.tun.name);
+		                    want, ic->tun.name, ipaddr_format(&t->ul->local, a),
+		                    o->conf.tun.name);
 		return;
 	}
 	if (mgred_underlay_set_ttl(t->ul, want) < 0)
@@ -219,13 +216,6 @@ static void mgred_reconf_tunnel(struct mgred_tunnel *t, const struct mgred_iface
 	           t->mtu);
 }
 
-static bool mgred_reconf_same_source(const struct mgred_iface_conf *a,
-                                     const struct mgred_iface_conf *b)
-{
-	return !strcmp(a->tun.source_dev, b->tun.source_dev) &&
-	       ipaddr_equal(&a->tun.source_addr, &b->tun.source_addr);
-}
-
 /* Has ic changed since old (or is it new)? Untouched blocks are left alone. */
 static bool mgred_reconf_changed(const struct mgred_conf *old, const struct mgred_iface_conf *ic)
 {
@@ -249,7 +239,8 @@ void mgred_reconfigure(struct mgred *d, const struct mgred_conf *old,
 		const struct mgred_iface_conf *ic = mgred_reconf_find(new_conf, t->conf.tun.name);
 
 		/* A new source is a new local address: a new lladdr and underlay. */
-		if (!ic || !mgred_iface_is_tunnel(ic) || !mgred_reconf_same_source(&t->conf, ic))
+		if (!ic || !mgred_iface_is_tunnel(ic) ||
+		    !tunnel_conf_source_equal(&t->conf.tun, &ic->tun))
 			mgred_tunnel_destroy(t);
 	}
 	for (unsigned i = 0; i < new_conf->nifaces; i++) {

@@ -106,7 +106,8 @@ static int mgred_tunnel_resolve_source(struct mgred_tunnel *t, unsigned *ul_mtu)
 	if (tc->tun.source_dev[0]) {
 		ifindex = nlh_link_index(t->d->nl, tc->tun.source_dev);
 		if (ifindex < 0) {
-			log_err("%s: tunnel source %s: no such interface", tc->tun.name, tc->tun.source_dev);
+			log_err("%s: tunnel source %s: no such interface", tc->tun.name,
+				tc->tun.source_dev);
 			return -1;
 		}
 		if (nlh_link_first_addr(t->d->nl, ifindex, AF_INET, &t->local) < 0) {
@@ -152,6 +153,8 @@ static void mgred_tunnel_set_queue_len(const char *name)
 
 static int mgred_tunnel_configure_link(struct mgred_tunnel *t)
 {
+	struct mgred_prefix addrs[MGRED_MAX_ADDRS];
+	unsigned naddrs;
 	int err;
 	char a[IPADDR_STRLEN];
 
@@ -165,13 +168,12 @@ static int mgred_tunnel_configure_link(struct mgred_tunnel *t)
 		log_err("%s: set mtu %u and up: %s", t->conf.tun.name, t->mtu, nlh_strerror(err));
 		return -1;
 	}
-	for (unsigned i = 0; i < t->conf.naddrs; i++) {
-		err = nlh_addr_add(t->d->nl, t->ifindex, &t->conf.addrs[i].addr,
-				   t->conf.addrs[i].plen);
+	naddrs = mgred_iface_addrs(&t->conf, addrs);
+	for (unsigned i = 0; i < naddrs; i++) {
+		err = nlh_addr_add(t->d->nl, t->ifindex, &addrs[i].addr, addrs[i].plen);
 		if (err < 0) {
 			log_err("%s: address %s/%u: %s", t->conf.tun.name,
-				ipaddr_format(&t->conf.addrs[i].addr, a), t->conf.addrs[i].plen,
-				nlh_strerror(err));
+				ipaddr_format(&addrs[i].addr, a), addrs[i].plen, nlh_strerror(err));
 			return -1;
 		}
 	}
