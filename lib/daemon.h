@@ -70,8 +70,10 @@ struct daemon_def {
 	 * "file:line: reason" lines in errors (conf then holds nothing, and
 	 * is freed with conf_free). */
 	int (*conf_load)(const char *path, void *conf, struct strbuf *errors);
-	void (*conf_free)(void *conf);       /* wipes its secrets; NULL is fine */
-	void *(*conf_dup)(const void *conf); /* NULL when out of memory */
+	void (*conf_free)(void *conf); /* wipes its secrets; NULL is fine */
+	/* A copy (NULL when out of memory); NULL: a byte copy of conf_size
+	 * bytes, for a configuration that holds no pointers. */
+	void *(*conf_dup)(const void *conf);
 	/* The checks of the whole configuration, on a live candidate: 0, or
 	 * -1 with the reason in why. */
 	int (*conf_check)(void *conf, struct strbuf *why);

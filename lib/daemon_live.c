@@ -74,10 +74,22 @@ static void daemon_refusal(const struct strbuf *why, struct strbuf *out)
 		strbuf_puts(out, "% refused\n");
 }
 
+static void *daemon_conf_dup(const struct daemon_def *def, const void *conf)
+{
+	void *copy;
+
+	if (def->conf_dup)
+		return def->conf_dup(conf);
+	copy = malloc(def->conf_size);
+	if (copy)
+		memcpy(copy, conf, def->conf_size);
+	return copy;
+}
+
 int daemon_conf_candidate(const struct daemon_def *def, const void *running, const char *header,
                           const char *line, void **cand, struct strbuf *why)
 {
-	void *c = def->conf_dup(running);
+	void *c = daemon_conf_dup(def, running);
 	struct strbuf msg;
 	int rc;
 

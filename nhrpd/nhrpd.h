@@ -137,8 +137,7 @@ extern const struct tunnel_conf_blocks nhrpd_tunnel_blocks;
 int nhrpd_conf_check(const struct nhrpd_conf *c, const char *name, struct strbuf *errors);
 /* Wipe secrets (authentication) held by a configuration. */
 void nhrpd_conf_wipe(struct nhrpd_conf *c);
-/* A heap copy (NULL when out of memory); freed wiped by nhrpd_conf_free. */
-struct nhrpd_conf *nhrpd_conf_dup(const struct nhrpd_conf *c);
+/* Free a heap configuration (the skeleton's copies), wiped. NULL is fine. */
 void nhrpd_conf_free(struct nhrpd_conf *c);
 struct nhrp_iface_conf *nhrpd_conf_iface(const struct nhrpd_conf *c, const char *name);
 /* Has the block any ip nhrp line? */

@@ -163,15 +163,6 @@ void nhrpd_conf_wipe(struct nhrpd_conf *c)
 	}
 }
 
-struct nhrpd_conf *nhrpd_conf_dup(const struct nhrpd_conf *c)
-{
-	struct nhrpd_conf *copy = malloc(sizeof(*copy));
-
-	if (copy)
-		memcpy(copy, c, sizeof(*copy));
-	return copy;
-}
-
 void nhrpd_conf_free(struct nhrpd_conf *c)
 {
 	if (!c)

@@ -29,11 +29,6 @@ static void nhrpd_daemon_conf_free(void *conf)
 	nhrpd_conf_free(conf);
 }
 
-static void *nhrpd_daemon_conf_dup(const void *conf)
-{
-	return nhrpd_conf_dup(conf);
-}
-
 /* Live: an interface being typed may be incomplete (no file name). */
 static int nhrpd_daemon_conf_check(void *conf, struct strbuf *why)
 {
@@ -122,7 +117,6 @@ const struct daemon_def nhrpd_daemon = {
     .conf_size = sizeof(struct nhrpd_conf),
     .conf_load = nhrpd_daemon_conf_load,
     .conf_free = nhrpd_daemon_conf_free,
-    .conf_dup = nhrpd_daemon_conf_dup,
     .conf_check = nhrpd_daemon_conf_check,
     .conf_summary = nhrpd_daemon_conf_summary,
     .start = nhrpd_daemon_start,

@@ -205,8 +205,7 @@ unsigned mgred_conf_ntunnels(const struct mgred_conf *c);
 bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b);
 /* The checks across blocks, on a live candidate: 0, or -1 with the reason in why. */
 int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why);
-/* A heap copy (NULL when out of memory), freed by mgred_conf_free. */
-struct mgred_conf *mgred_conf_dup(const struct mgred_conf *c);
+/* Free a heap configuration (the skeleton's copies). NULL is fine. */
 void mgred_conf_free(struct mgred_conf *c);
 /*
  * One live line applied to a heap copy of running, followed by the

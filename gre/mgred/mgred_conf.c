@@ -160,15 +160,6 @@ int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why)
 	return mgred_conf_check_all(c, NULL, why);
 }
 
-struct mgred_conf *mgred_conf_dup(const struct mgred_conf *c)
-{
-	struct mgred_conf *copy = malloc(sizeof(*copy));
-
-	if (copy)
-		memcpy(copy, c, sizeof(*copy));
-	return copy;
-}
-
 void mgred_conf_free(struct mgred_conf *c)
 {
 	free(c); /* no secrets in mgred's part */

@@ -35,11 +35,6 @@ static void mgred_daemon_conf_free(void *conf)
 	mgred_conf_free(conf);
 }
 
-static void *mgred_daemon_conf_dup(const void *conf)
-{
-	return mgred_conf_dup(conf);
-}
-
 static int mgred_daemon_conf_check(void *conf, struct strbuf *why)
 {
 	return mgred_conf_check(conf, why);
@@ -127,7 +122,6 @@ const struct daemon_def mgred_daemon = {
     .conf_size = sizeof(struct mgred_conf),
     .conf_load = mgred_daemon_conf_load,
     .conf_free = mgred_daemon_conf_free,
-    .conf_dup = mgred_daemon_conf_dup,
     .conf_check = mgred_daemon_conf_check,
     .conf_summary = mgred_daemon_conf_summary,
     .start = mgred_daemon_start,

@@ -1,8 +1,9 @@
 /*
  * The daemon skeleton (lib/daemon.h) with a toy daemon: its configuration
- * is one hostname (the grammar's `hostname WORD`, under nhrpd's owner bit),
- * its handlers refuse some names in the ways real handlers do, its whole
- * check refuses one, and its reconfigure counts what it was asked to do.
+ * is one hostname (the grammar's `hostname WORD`, under nhrpd's owner bit)
+ * that the skeleton copies byte for byte (it holds no pointer), its
+ * handlers refuse some names in the ways real handlers do, its whole check
+ * refuses one, and its reconfigure counts what it was asked to do.
  *
  * - configure applies a line to a candidate, brings the daemon to it and
  *   makes it the running configuration, with the daemon's notices;
@@ -147,15 +148,6 @@ static void toy_conf_free(void *conf)
 	free(conf);
 }
 
-static void *toy_conf_dup(const void *conf)
-{
-	struct toy_conf *c = malloc(sizeof(*c));
-
-	if (c)
-		memcpy(c, conf, sizeof(*c));
-	return c;
-}
-
 /* The whole: one name is refused only here, after its line passed. */
 static int toy_conf_check(void *conf, struct strbuf *why)
 {
@@ -222,7 +214,6 @@ static const struct daemon_def toy_def = {
     .conf_size = sizeof(struct toy_conf),
     .conf_load = toy_conf_load,
     .conf_free = toy_conf_free,
-    .conf_dup = toy_conf_dup,
     .conf_check = toy_conf_check,
     .conf_summary = toy_conf_summary,
     .start = toy_start,
