@@ -16,7 +16,8 @@
  *   ike_auth.c      IKE_AUTH and the first CHILD_SA (both roles)
  *   ike_info.c      INFORMATIONAL: delete, liveness
  *   iked_keylog.c   test-only key log in tshark's format
- *   iked_ctl.c      control socket requests: live lines, commands
+ *   iked_daemon.c   iked for the daemon skeleton (lib/daemon.h): start,
+ *                   stop, options, control socket requests, SIGHUP
  *
  * What exists today: IKE_SA_INIT and IKE_AUTH (PSK) as initiator and
  * responder with the first CHILD_SA (transport mode, GRE selectors),
@@ -411,14 +412,16 @@ void iked_keylog_child(struct ike_sa *sa);
 int iked_show_ike(struct iked *d, bool json, bool detail, struct strbuf *o);
 int iked_show_ipsec(struct iked *d, bool json, struct strbuf *o);
 
-/* iked_ctl.c */
+/* iked_daemon.c: the daemon skeleton's table (lib/daemon.h), and its
+ * control socket requests. */
+struct daemon_def;
+extern const struct daemon_def iked_daemon;
 int iked_ctl_handle(void *ctx, const char *line, struct strbuf *out);
-/* iked_reconfigure.c: a live line (configure, or configure-check when
- * !apply: nothing changes); 0, or -1 with the ERR reply in out. */
-int iked_reconfigure_line(struct iked *d, bool apply, const char *header, const char *line,
-                          struct strbuf *out);
 /* SIGHUP: read the file again into a candidate and apply it; on an error,
  * log it and keep the running configuration. */
 void iked_reload(void *arg);
+/* iked_reconfigure.c: say what changes from old to cand (the skeleton
+ * then makes cand the running configuration, iked_conf_replace). */
+void iked_reconfigure(struct iked *d, const struct iked_conf *old, const struct iked_conf *cand);
 
 #endif

@@ -2,7 +2,8 @@
  * Live changes: a line from `configure terminal` (or the whole file again
  * on SIGHUP) is applied to a candidate, a copy of the running
  * configuration sharing its profiles; only a candidate that passed every
- * check replaces the running one. Everything iked has is live:
+ * check replaces the running one (the daemon skeleton, lib/daemon.h, with
+ * iked_daemon.c's table). Everything iked has is live:
  *
  *   cookie-challenge   the next IKE_SA_INIT is counted against it
  *   a profile added    it answers and initiates at once
@@ -26,37 +27,15 @@
 
 #include "iked/iked.h"
 #include "lib/cmd_conf.h"
+#include "lib/daemon.h"
 
 struct iked_conf *iked_conf_candidate(const struct iked_conf *running, const char *header,
                                       const char *line, struct strbuf *out)
 {
-	struct iked_conf *cand = iked_conf_dup(running);
-	struct strbuf why;
-	int rc;
+	void *cand;
 
-	if (!cand) {
-		strbuf_puts(out, "% out of memory\n");
-		return NULL;
-	}
-	strbuf_init(&why);
-	rc = cmd_conf_apply(iked_binding(), cand, header, line, &why);
-	if (rc == 0)
-		rc = iked_conf_check(cand, &why);
-	if (rc == 1) {
-		strbuf_printf(out, "%% not an iked command: %s\n", line);
-	} else if (rc < 0) {
-		/* The engine's reasons start with "% ", the handlers' do not. */
-		while (why.len && why.s[why.len - 1] == '\n')
-			why.s[--why.len] = '\0';
-		strbuf_printf(out, "%s%s\n", why.len && why.s[0] == '%' ? "" : "% ",
-		              why.len ? strbuf_str(&why) : "refused");
-	}
-	strbuf_free(&why);
-	if (rc != 0) {
-		iked_conf_free(cand);
-		return NULL;
-	}
-	return cand;
+	return daemon_conf_candidate(&iked_daemon, running, header, line, &cand, out) == 0 ? cand
+	                                                                                 : NULL;
 }
 
 /* Same content (the header's line number aside)? */
@@ -103,10 +82,8 @@ static unsigned iked_profile_sas(const struct iked *d, const struct iked_profile
 	return n;
 }
 
-/* Make cand the running configuration, saying what changed. */
-static void iked_reconfigure(struct iked *d, struct iked_conf *cand)
+void iked_reconfigure(struct iked *d, const struct iked_conf *old, const struct iked_conf *cand)
 {
-	const struct iked_conf *old = d->conf;
 	unsigned sas;
 
 	if (old->cookie_threshold != cand->cookie_threshold)
@@ -127,45 +104,4 @@ static void iked_reconfigure(struct iked *d, struct iked_conf *cand)
 	for (unsigned i = 0; i < cand->nprofiles; i++)
 		if (!iked_conf_profile(old, cand->profiles[i]->name))
 			log_notice("profile %s added", cand->profiles[i]->name);
-	iked_conf_replace(d->conf, cand);
-}
-
-int iked_reconfigure_line(struct iked *d, bool apply, const char *header, const char *line,
-                          struct strbuf *out)
-{
-	struct iked_conf *cand = iked_conf_candidate(d->conf, header, line, out);
-
-	if (!cand)
-		return -1;
-	if (!apply) {
-		iked_conf_free(cand); /* configure-check: nothing changes */
-		return 0;
-	}
-	iked_reconfigure(d, cand);
-	return 0;
-}
-
-void iked_reload(void *arg)
-{
-	struct iked *d = arg;
-	struct iked_conf *cand = calloc(1, sizeof(*cand));
-	struct strbuf errors;
-
-	if (!cand) {
-		log_err("SIGHUP: out of memory; configuration unchanged");
-		return;
-	}
-	strbuf_init(&errors);
-	if (iked_conf_load(d->conf_path, cand, &errors) < 0) {
-		/* One log line per error, as -n prints them. */
-		log_lines(LOG_LVL_ERR, "SIGHUP: ", strbuf_str(&errors));
-		log_err("SIGHUP: %s not applied; the running configuration is unchanged",
-		        d->conf_path);
-		strbuf_free(&errors);
-		free(cand);
-		return;
-	}
-	strbuf_free(&errors);
-	log_notice("SIGHUP: %s read again", d->conf_path);
-	iked_reconfigure(d, cand);
 }

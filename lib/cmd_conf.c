@@ -31,6 +31,7 @@ static int cmd_conf_dispatch(const struct cmd_binding *b, struct cmd_exec *x,
 		strbuf_printf(x->out, "%s: '%s' is not implemented", b->daemon, a->def->pattern);
 		return -1;
 	}
+	x->binding = b;
 	return b->handlers[a->def->id](x, a);
 }
 
@@ -148,41 +149,53 @@ int cmd_conf_read(struct conf_reader *r, const struct cmd_binding *b, void *ctx)
 	return r->nerrors ? -1 : 0;
 }
 
-int cmd_conf_apply(const struct cmd_binding *b, void *ctx, const char *header, const char *line,
-                   struct strbuf *out)
+/* cmd_conf_apply, with the parsed header and line in block and a. */
+static int cmd_conf_apply_args(const struct cmd_binding *b, void *ctx, const char *header,
+                               const char *line, struct strbuf *out, struct cmd_args *block,
+                               struct cmd_args *a)
 {
-	static struct cmd_args block, a;
 	struct cmd_exec x = {.ctx = ctx, .out = out, .live = true};
 	enum cmd_node node = CMD_NODE_CONFIG;
 	int rc;
 
 	if (header && *header) {
-		if (cmd_resolve_line(CMD_NODE_CONFIG, CMD_OWN_DAEMONS, header, &block, out) < 0)
+		if (cmd_resolve_line(CMD_NODE_CONFIG, CMD_OWN_DAEMONS, header, block, out) < 0)
 			return -1;
-		if (block.def->enters == CMD_NODE_NONE) {
+		if (block->def->enters == CMD_NODE_NONE) {
 			strbuf_printf(out, "%% '%s' opens no block\n", header);
 			return -1;
 		}
-		node = block.def->enters;
-		if (!(block.def->owners & b->owner))
+		node = block->def->enters;
+		if (!(block->def->owners & b->owner))
 			return 1;
 	}
-	if (cmd_resolve_line(node, CMD_OWN_DAEMONS, line, &a, out) < 0)
+	if (cmd_resolve_line(node, CMD_OWN_DAEMONS, line, a, out) < 0)
 		return -1;
-	if (!(a.def->owners & b->owner))
+	if (!(a->def->owners & b->owner))
 		return 1;
 	if (node != CMD_NODE_CONFIG) {
 		/* The header first: it finds (or starts) the block. */
-		rc = cmd_conf_dispatch(b, &x, &block);
+		rc = cmd_conf_dispatch(b, &x, block);
 		if (rc != 0)
 			return rc;
-		x.block = &block;
+		x.block = block;
 	}
-	rc = cmd_conf_dispatch(b, &x, &a);
+	rc = cmd_conf_dispatch(b, &x, a);
 	if (rc == 0 && x.block && x.block_ctx && b->block_end)
 		rc = b->block_end(&x);
-	explicit_bzero(&a, sizeof(a));
 	return rc < 0 ? -1 : 0;
+}
+
+int cmd_conf_apply(const struct cmd_binding *b, void *ctx, const char *header, const char *line,
+                   struct strbuf *out)
+{
+	static struct cmd_args block, a;
+	int rc = cmd_conf_apply_args(b, ctx, header, line, out, &block, &a);
+
+	/* Whatever the outcome: the line may carry a password. */
+	explicit_bzero(&a, sizeof(a));
+	explicit_bzero(&block, sizeof(block));
+	return rc;
 }
 
 int cmd_exec_line(const struct cmd_binding *b, void *ctx, const char *line, unsigned uid,

@@ -21,14 +21,17 @@
 #include "lib/cmd.h"
 #include "lib/conf.h"
 
+struct cmd_binding;
+
 struct cmd_exec {
-	void *ctx;                    /* the daemon's candidate configuration, or the daemon */
-	const struct cmd_args *block; /* the line that opened the current node, or NULL */
-	void *block_ctx;              /* what the block's handler set (e.g. its interface) */
-	struct strbuf *out;           /* output, or the reason for a refusal */
-	bool live;                    /* configure terminal, not the file */
-	int lineno;                   /* of the line in the file (0: live) */
-	unsigned uid;                 /* the control client's uid (exec commands) */
+	const struct cmd_binding *binding; /* whose handler runs */
+	void *ctx;                         /* the daemon's candidate configuration, or the daemon */
+	const struct cmd_args *block;      /* the line that opened the current node, or NULL */
+	void *block_ctx;                   /* what the block's handler set (e.g. its interface) */
+	struct strbuf *out;                /* output, or the reason for a refusal */
+	bool live;                         /* configure terminal, not the file */
+	int lineno;                        /* of the line in the file (0: live) */
+	unsigned uid;                      /* the control client's uid (exec commands) */
 };
 
 typedef int (*cmd_handler_fn)(struct cmd_exec *x, const struct cmd_args *a);
@@ -41,6 +44,9 @@ struct cmd_binding {
 	 * one: the block as a whole must be valid (e.g. a tunnel needs a
 	 * source). NULL: nothing to check. */
 	int (*block_end)(struct cmd_exec *x);
+	/* What handlers several daemons share (gre/tunnel_conf.h) need to
+	 * know of this daemon's configuration (x->binding->shared). */
+	const void *shared;
 };
 
 /*

@@ -156,7 +156,7 @@ static enum nhrp_entry_note nhrp_cache_fsm_bind(struct nhrp_cache_entry *e,
 	char a[IPADDR_STRLEN], n[IPADDR_STRLEN];
 
 	if (!was_bound || e->type != b->type || moved)
-		log_debug(LOG_CAT_NHRP, "%s: %s %s -> %s, holding time %u s", e->ifp->conf.name,
+		log_debug(LOG_CAT_NHRP, "%s: %s %s -> %s, holding time %u s", e->ifp->conf.tun.name,
 		          nhrp_cache_type_name(b->type), ipaddr_format(&e->proto, a),
 		          ipaddr_format(&b->nbma, n), b->holding_time);
 	e->type = b->type;
@@ -181,7 +181,7 @@ static void nhrp_cache_fsm_remove(struct nhrp_cache_entry *e, const char *why)
 {
 	char a[IPADDR_STRLEN];
 
-	log_debug(LOG_CAT_NHRP, "%s: %s entry %s removed: %s", e->ifp->conf.name,
+	log_debug(LOG_CAT_NHRP, "%s: %s entry %s removed: %s", e->ifp->conf.tun.name,
 	          nhrp_cache_type_name(nhrp_cache_entry_type(e)), ipaddr_format(&e->proto, a),
 	          why ? why : "-");
 	timer_stop(&e->timer);
@@ -200,7 +200,7 @@ void nhrp_cache_fsm(struct nhrp_cache_entry *e, enum nhrp_entry_event ev,
 
 	e->ifp->cache.transitions[from][ev]++;
 	if (from != to)
-		log_debug(LOG_CAT_NHRP, "%s: entry %s %s -> %s (%s)", e->ifp->conf.name,
+		log_debug(LOG_CAT_NHRP, "%s: entry %s %s -> %s (%s)", e->ifp->conf.tun.name,
 		          ipaddr_format(&e->proto, a), nhrp_entry_state_name(from),
 		          nhrp_entry_state_name(to), nhrp_entry_event_name(ev));
 	if (ev == NHRP_ENTRY_EV_USED) {

@@ -58,14 +58,14 @@ static int nhrp_iface_find_nbma(struct nhrp_iface *ifp)
 	struct nlh *nl;
 	int idx, rc = -1;
 
-	if (ipaddr_is_set(&ifp->conf.source_addr)) {
-		ifp->nbma = ifp->conf.source_addr;
+	if (ipaddr_is_set(&ifp->conf.tun.source_addr)) {
+		ifp->nbma = ifp->conf.tun.source_addr;
 		return 0;
 	}
 	nl = nlh_open();
 	if (!nl)
 		return -1;
-	idx = nlh_link_index(nl, ifp->conf.source_dev);
+	idx = nlh_link_index(nl, ifp->conf.tun.source_dev);
 	if (idx > 0 && nlh_link_first_addr(nl, idx, AF_INET, &ifp->nbma) == 0)
 		rc = 0;
 	nlh_close(nl);
@@ -90,11 +90,11 @@ void nhrp_iface_load_config(struct nhrp_iface *ifp)
 {
 	const struct nhrp_iface_conf *c = &ifp->conf;
 
-	nhrp_iface_bind_config(ifp, &c->addr,
+	nhrp_iface_bind_config(ifp, &c->tun.addr,
 			       &(struct nhrp_binding){.type = NHRP_CACHE_LOCAL,
 						      .nbma = ifp->nbma,
 						      .given = NHRP_BIND_PREFIX,
-						      .prefix_len = (uint8_t)c->plen});
+						      .prefix_len = (uint8_t)c->tun.plen});
 	for (unsigned i = 0; i < c->nmaps; i++)
 		nhrp_iface_bind_config(
 		    ifp, &c->maps[i].proto,
@@ -109,13 +109,13 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 {
 	int fd;
 
-	ifp->dp = dp_tunnel_open(ifp->conf.backend, ifp->conf.name);
+	ifp->dp = dp_tunnel_open(ifp->conf.tun.backend, ifp->conf.tun.name);
 	if (!ifp->dp)
 		goto fail;
 	if (nhrp_iface_find_nbma(ifp) < 0) {
 		log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_GENERAL,
-			   "%s: tunnel source %s has no IPv4 address yet", ifp->conf.name,
-			   ifp->conf.source_dev);
+			   "%s: tunnel source %s has no IPv4 address yet", ifp->conf.tun.name,
+			   ifp->conf.tun.source_dev);
 		goto fail;
 	}
 	ifp->ifindex = dp_tunnel_ifindex(ifp->dp);
@@ -131,13 +131,13 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 	ifp->up_ms = clock_now_ms();
 	nhrp_iface_load_config(ifp);
 	if (nhrp_multicast_open(ifp) < 0)
-		log_warn("%s: multicast replication unavailable: %s", ifp->conf.name,
+		log_warn("%s: multicast replication unavailable: %s", ifp->conf.tun.name,
 			 strerror(errno));
 	for (unsigned i = 0; i < ifp->nnhs; i++)
 		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_START);
-	log_notice("%s: attached (ifindex %d, NBMA %s, %s data plane, %s)", ifp->conf.name,
+	log_notice("%s: attached (ifindex %d, NBMA %s, %s data plane, %s)", ifp->conf.tun.name,
 		   ifp->ifindex, ipaddr_format(&ifp->nbma, (char[IPADDR_STRLEN]){0}),
-		   dp_backend_name(ifp->conf.backend),
+		   dp_backend_name(ifp->conf.tun.backend),
 		   nhrp_iface_is_server(ifp) ? "next-hop server" : "next-hop client");
 	return 0;
 fail:
@@ -158,7 +158,7 @@ void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
 {
 	if (!ifp->attached)
 		return;
-	log_warn("%s: detached (%s); waiting for the interface to come back", ifp->conf.name,
+	log_warn("%s: detached (%s); waiting for the interface to come back", ifp->conf.tun.name,
 		 why);
 	for (unsigned i = 0; i < ifp->nnhs; i++)
 		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_STOP);
@@ -214,7 +214,7 @@ int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c)
 	}
 	d->ifaces[d->nifaces++] = ifp;
 	if (nhrp_iface_attach(ifp) < 0) {
-		log_warn("%s: not attached yet (%s); retrying every second", c->name,
+		log_warn("%s: not attached yet (%s); retrying every second", c->tun.name,
 			 strerror(errno));
 		timer_start_ms(&ifp->attach_timer, NHRP_ATTACH_RETRY_MS);
 	}

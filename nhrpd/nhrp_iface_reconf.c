@@ -44,18 +44,18 @@ static void nhrp_iface_reconf_nhs(struct nhrp_iface *ifp, bool reregister)
 			}
 		if (!nhs) {
 			if (!(nhs = nhrp_nhs_new(ifp, &c->nhs[i]))) {
-				log_err("%s: NHS %s: out of memory", c->name,
+				log_err("%s: NHS %s: out of memory", c->tun.name,
 				        ipaddr_format(&c->nhs[i].proto, a));
 				continue;
 			}
-			log_notice("%s: NHS %s added", c->name, ipaddr_format(&c->nhs[i].proto, a));
+			log_notice("%s: NHS %s added", c->tun.name, ipaddr_format(&c->nhs[i].proto, a));
 			fresh[n] = true;
 		}
 		next[n++] = nhs;
 	}
 	for (unsigned j = 0; j < ifp->nnhs; j++)
 		if (ifp->nhs[j]) {
-			log_notice("%s: NHS %s removed", c->name,
+			log_notice("%s: NHS %s removed", c->tun.name,
 			           ipaddr_format(&ifp->nhs[j]->conf.proto, a));
 			nhrp_nhs_free(ifp->nhs[j]);
 		}
@@ -142,14 +142,14 @@ void nhrp_iface_reconfigure(struct nhrp_iface *ifp, const struct nhrp_iface_conf
 
 	*next = *c;
 	/* What only a restart changes stays as it runs. */
-	memcpy(next->name, prev.name, sizeof(next->name));
-	next->multipoint = prev.multipoint;
-	next->backend = prev.backend;
-	next->backend_set = prev.backend_set;
-	memcpy(next->source_dev, prev.source_dev, sizeof(next->source_dev));
-	next->source_addr = prev.source_addr;
-	next->addr = prev.addr;
-	next->plen = prev.plen;
+	memcpy(next->tun.name, prev.tun.name, sizeof(next->tun.name));
+	next->tun.multipoint = prev.tun.multipoint;
+	next->tun.backend = prev.tun.backend;
+	next->tun.backend_set = prev.tun.backend_set;
+	memcpy(next->tun.source_dev, prev.tun.source_dev, sizeof(next->tun.source_dev));
+	next->tun.source_addr = prev.tun.source_addr;
+	next->tun.addr = prev.tun.addr;
+	next->tun.plen = prev.tun.plen;
 	reregister = prev.holdtime != next->holdtime || prev.reg_timeout != next->reg_timeout ||
 	             prev.no_unique != next->no_unique || prev.auth_len != next->auth_len ||
 	             CRYPTO_memcmp(prev.auth, next->auth, sizeof(prev.auth)) != 0;

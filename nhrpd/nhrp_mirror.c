@@ -22,7 +22,7 @@ static void nhrp_mirror_set(struct nhrp_cache_entry *e)
 	if (dp_neigh_set(e->ifp->dp, &e->proto, &e->nbma, permanent) == 0)
 		e->neigh_installed = true;
 	else
-		log_warn("%s: neighbour %s -> %s not installed: %s", e->ifp->conf.name,
+		log_warn("%s: neighbour %s -> %s not installed: %s", e->ifp->conf.tun.name,
 		         ipaddr_format(&e->proto, a), ipaddr_format(&e->nbma, b), strerror(errno));
 }
 

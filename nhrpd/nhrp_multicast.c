@@ -158,6 +158,6 @@ void nhrp_multicast_update(struct nhrp_iface *ifp)
 		return;
 	}
 	if (ifp->mcast_fd < 0 && nhrp_multicast_open(ifp) < 0)
-		log_warn("%s: multicast replication unavailable: %s", ifp->conf.name,
+		log_warn("%s: multicast replication unavailable: %s", ifp->conf.tun.name,
 			 strerror(errno));
 }

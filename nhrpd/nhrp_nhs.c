@@ -107,11 +107,11 @@ static void nhrp_nhs_send(struct nhrp_nhs *n)
 	cie = &p.cie[0];
 	cie->code = NHRP_CODE_SUCCESS;
 	/* RFC 2332 5.2.3: a unique registration's prefix length is 0xFF. */
-	cie->prefix_len = ifp->conf.no_unique ? nhrp_host_plen(&ifp->conf.addr) : NHRP_PREFIX_UNIQUE;
+	cie->prefix_len = ifp->conf.no_unique ? nhrp_host_plen(&ifp->conf.tun.addr) : NHRP_PREFIX_UNIQUE;
 	cie->holding_time = nhrp_iface_holdtime(ifp);
 	cie->mtu = nhrp_iface_mtu(ifp);
 	cie->nbma = ifp->nbma;
-	cie->proto = ifp->conf.addr;
+	cie->proto = ifp->conf.tun.addr;
 	nhrp_packet_add_request_exts(ifp, &p);
 	n->sent_ms = clock_now_ms();
 	n->requests++;
@@ -125,7 +125,7 @@ static void nhrp_nhs_set_state(struct nhrp_nhs *n, enum nhrp_nhs_state to, enum 
 	if (n->state == to)
 		return;
 	log_msg(to == NHRP_NHS_UP ? LOG_LVL_NOTICE : LOG_LVL_WARN, LOG_CAT_NHRP,
-		"%s: NHS %s %s -> %s (%s)", n->ifp->conf.name, ipaddr_format(&n->conf.proto, a),
+		"%s: NHS %s %s -> %s (%s)", n->ifp->conf.tun.name, ipaddr_format(&n->conf.proto, a),
 		nhrp_nhs_state_name(n->state), nhrp_nhs_state_name(to), nhrp_nhs_event_name(ev));
 	n->state = to;
 	n->transitions++;
@@ -213,6 +213,6 @@ void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 		return;
 	}
 	log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_NHRP, "%s: NHS %s refused our registration: %s",
-		   ifp->conf.name, ipaddr_format(&n->conf.proto, a), nhrp_cie_code_name(code));
+		   ifp->conf.tun.name, ipaddr_format(&n->conf.proto, a), nhrp_cie_code_name(code));
 	nhrp_nhs_fsm(n, NHRP_NHS_EV_REPLY_REFUSED);
 }

@@ -36,7 +36,7 @@ static void nhrp_recv_error_indication(struct nhrp_iface *ifp, struct nhrp_packe
 	char a[IPADDR_STRLEN];
 
 	log_msg_rl(&ifp->rl, LOG_LVL_NOTICE, LOG_CAT_NHRP,
-		   "%s: Error Indication from %s: %s (offset %u)", ifp->conf.name,
+		   "%s: Error Indication from %s: %s (offset %u)", ifp->conf.tun.name,
 		   ipaddr_format(from, a), nhrp_error_code_name(p->error_code), p->error_offset);
 }
 
@@ -56,10 +56,10 @@ void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
 	if (p.type <= NHRP_TYPE_MAX)
 		ifp->traffic.received[p.type]++;
 	log_debug(LOG_CAT_PACKET, "%s: received %s from %s (%zu bytes, request id %u)",
-		  ifp->conf.name, nhrp_type_name(p.type), ipaddr_format(from_nbma, a), len,
+		  ifp->conf.tun.name, nhrp_type_name(p.type), ipaddr_format(from_nbma, a), len,
 		  p.request_id);
 	if (p.afn != (ifp->nbma.family == AF_INET6 ? NHRP_AFN_IPV6 : NHRP_AFN_IPV4) ||
-	    p.src_proto.family != ifp->conf.addr.family) {
+	    p.src_proto.family != ifp->conf.tun.addr.family) {
 		nhrp_drop(ifp, NHRP_DROP_MALFORMED, from_nbma, "address family not ours");
 		return;
 	}

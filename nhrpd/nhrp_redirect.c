@@ -64,7 +64,7 @@ static int nhrp_redirect_nft(const struct nhrpd *d, bool install)
 				fprintf(f,
 					"  iifname \"%s\" oifname \"%s\" limit rate %d/second "
 					"log group %d queue-threshold 1\n",
-					d->ifaces[i]->conf.name, d->ifaces[i]->conf.name,
+					d->ifaces[i]->conf.tun.name, d->ifaces[i]->conf.tun.name,
 					NHRP_NFT_RATE, NHRP_NFLOG_GROUP);
 		fprintf(f, " }\n}\n");
 	}

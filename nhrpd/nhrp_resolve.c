@@ -50,7 +50,7 @@ static void nhrp_resolve_send(struct nhrp_iface *ifp, const struct nhrp_cache_en
 	/* Our own binding, for the responder to cache (5.2.1). */
 	p.n_cie = 1;
 	cie = &p.cie[0];
-	cie->prefix_len = nhrp_host_plen(&ifp->conf.addr);
+	cie->prefix_len = nhrp_host_plen(&ifp->conf.tun.addr);
 	cie->holding_time = nhrp_iface_holdtime(ifp);
 	cie->mtu = nhrp_iface_mtu(ifp);
 	nhrp_packet_add_request_exts(ifp, &p);
@@ -162,7 +162,7 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
 	}
 	if (fwd) {
 		for (size_t i = 0; i < fwd->n_cie; i++)
-			if (ipaddr_equal(&fwd->cie[i].proto, &ifp->conf.addr)) {
+			if (ipaddr_equal(&fwd->cie[i].proto, &ifp->conf.tun.addr)) {
 				nhrp_drop(ifp, NHRP_DROP_LOOP, from, "we are in the transit record");
 				nhrp_send_error(ifp, pkt, len, p, NHRP_ERR_LOOP_DETECTED, 0, from);
 				return -1;
@@ -173,11 +173,11 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
 		}
 		cie = &fwd->cie[fwd->n_cie++];
 		memset(cie, 0, sizeof(*cie));
-		cie->prefix_len = nhrp_host_plen(&ifp->conf.addr);
+		cie->prefix_len = nhrp_host_plen(&ifp->conf.tun.addr);
 		cie->holding_time = nhrp_iface_holdtime(ifp);
 		cie->mtu = nhrp_iface_mtu(ifp);
 		cie->nbma = ifp->nbma;
-		cie->proto = ifp->conf.addr;
+		cie->proto = ifp->conf.tun.addr;
 	}
 	/* Tell the responder where the requester really is (Cisco NAT ext). */
 	struct nhrp_ext *nat = nhrp_packet_ext(p, NHRP_EXT_NAT_ADDRESS);
@@ -208,15 +208,15 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
 static bool nhrp_resolve_egress_answer(struct nhrp_iface *ifp, const struct nhrp_packet *req,
 				       const struct nlh_route *ri)
 {
-	struct nhrp_cache_entry *local = nhrp_cache_get(ifp, &ifp->conf.addr);
+	struct nhrp_cache_entry *local = nhrp_cache_get(ifp, &ifp->conf.tun.addr);
 	struct nhrp_packet rep;
 	struct nhrp_cie *cie;
 	struct ipaddr to = req->src_nbma;
 
 	if (!local || !ri->found || ri->plen == 0 || ri->oif == ifp->ifindex)
 		return false;
-	if (ri->oif > 0 && ifp->conf.source_dev[0] &&
-	    ri->oif == (int)if_nametoindex(ifp->conf.source_dev))
+	if (ri->oif > 0 && ifp->conf.tun.source_dev[0] &&
+	    ri->oif == (int)if_nametoindex(ifp->conf.tun.source_dev))
 		return false; /* the underlay: not ours to offer */
 	nhrp_resolve_learn_requester(ifp, req);
 	nhrp_packet_reply_from(req, &rep, NHRP_RESOLUTION_REPLY);
@@ -228,7 +228,7 @@ static bool nhrp_resolve_egress_answer(struct nhrp_iface *ifp, const struct nhrp
 	cie->holding_time = nhrp_iface_holdtime(ifp);
 	cie->mtu = nhrp_iface_mtu(ifp);
 	cie->nbma = ifp->nbma;
-	cie->proto = ifp->conf.addr;
+	cie->proto = ifp->conf.tun.addr;
 	nhrp_packet_fill_responder(ifp, &rep);
 	/* Purging our local binding must also purge this shortcut. */
 	nhrp_cache_add_purge_target(local, &to, &req->src_proto);
@@ -301,7 +301,7 @@ static void nhrp_resolve_bind_egress(struct nhrp_iface *ifp, const struct nhrp_p
 	struct ipaddr nbma = cie->nbma;
 	bool nat = false;
 
-	if (cie->proto.family != ifp->conf.addr.family || nhrp_iface_is_local(ifp, &cie->proto))
+	if (cie->proto.family != ifp->conf.tun.addr.family || nhrp_iface_is_local(ifp, &cie->proto))
 		return;
 	if (resp && resp->n_cie && ipaddr_equal(&resp->cie[0].proto, &cie->proto) &&
 	    !ipaddr_equal(from_nbma, &cie->nbma)) {

@@ -36,7 +36,7 @@ void nhrp_drop(struct nhrp_iface *ifp, enum nhrp_drop why, const struct ipaddr *
 
 	ifp->traffic.dropped[why]++;
 	log_msg_rl(&ifp->rl, LOG_LVL_INFO, LOG_CAT_NHRP, "%s: dropped NHRP packet from %s: %s (%s)",
-		   ifp->conf.name, from ? ipaddr_format(from, a) : "-", nhrp_drop_name(why),
+		   ifp->conf.tun.name, from ? ipaddr_format(from, a) : "-", nhrp_drop_name(why),
 		   detail);
 }
 
@@ -44,11 +44,11 @@ void nhrp_packet_init(struct nhrp_iface *ifp, struct nhrp_packet *p, enum nhrp_t
 {
 	memset(p, 0, sizeof(*p));
 	p->afn = ifp->nbma.family == AF_INET6 ? NHRP_AFN_IPV6 : NHRP_AFN_IPV4;
-	p->pro_type = ifp->conf.addr.family == AF_INET6 ? NHRP_PRO_IPV6 : NHRP_PRO_IPV4;
+	p->pro_type = ifp->conf.tun.addr.family == AF_INET6 ? NHRP_PRO_IPV6 : NHRP_PRO_IPV4;
 	p->hop_count = NHRP_HOP_COUNT_DEFAULT;
 	p->type = (uint8_t)type;
 	p->src_nbma = ifp->nbma;
-	p->src_proto = ifp->conf.addr;
+	p->src_proto = ifp->conf.tun.addr;
 }
 
 void nhrp_packet_add_auth(struct nhrp_iface *ifp, struct nhrp_packet *p)
@@ -101,11 +101,11 @@ void nhrp_packet_fill_responder(struct nhrp_iface *ifp, struct nhrp_packet *rep)
 		return;
 	memset(x->cie, 0, sizeof(x->cie[0]));
 	x->n_cie = 1;
-	x->cie[0].prefix_len = nhrp_host_plen(&ifp->conf.addr);
+	x->cie[0].prefix_len = nhrp_host_plen(&ifp->conf.tun.addr);
 	x->cie[0].holding_time = nhrp_iface_holdtime(ifp);
 	x->cie[0].mtu = nhrp_iface_mtu(ifp);
 	x->cie[0].nbma = ifp->nbma;
-	x->cie[0].proto = ifp->conf.addr;
+	x->cie[0].proto = ifp->conf.tun.addr;
 }
 
 /* Encode p, the password put in its empty Authentication extension for
@@ -155,7 +155,7 @@ int nhrp_send(struct nhrp_iface *ifp, struct nhrp_packet *p, const struct ipaddr
 	}
 	if (p->type <= NHRP_TYPE_MAX)
 		ifp->traffic.sent[p->type]++;
-	log_debug(LOG_CAT_PACKET, "%s: sent %s to %s (%zu bytes, request id %u)", ifp->conf.name,
+	log_debug(LOG_CAT_PACKET, "%s: sent %s to %s (%zu bytes, request id %u)", ifp->conf.tun.name,
 		  nhrp_type_name(p->type), ipaddr_format(nbma, a), len, p->request_id);
 	return 0;
 }
@@ -175,7 +175,7 @@ void nhrp_send_error(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
 
 	if (orig->type == NHRP_ERROR_INDICATION || !ipaddr_is_set(&orig->src_proto))
 		return;
-	if (orig->src_proto.family != ifp->conf.addr.family)
+	if (orig->src_proto.family != ifp->conf.tun.addr.family)
 		return;
 	if (!log_ratelimit_take(&rl, clock_now_ms()))
 		return;

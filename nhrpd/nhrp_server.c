@@ -34,7 +34,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	struct nhrp_binding binding;
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
-	if (proto->family != ifp->conf.addr.family)
+	if (proto->family != ifp->conf.tun.addr.family)
 		return NHRP_CODE_ADMIN_PROHIBITED;
 	/* A client registers its own address, not someone else's. */
 	if (!ipaddr_equal(proto, &p->src_proto))
@@ -45,7 +45,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	if (e && e->type == NHRP_CACHE_DYNAMIC && !ipaddr_equal(&e->nbma, from_nbma) &&
 	    (e->unique || unique)) {
 		log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_NHRP,
-			   "%s: %s from %s refused: registered uniquely from %s", ifp->conf.name,
+			   "%s: %s from %s refused: registered uniquely from %s", ifp->conf.tun.name,
 			   ipaddr_format(proto, a), ipaddr_format(from_nbma, b),
 			   ipaddr_format(&e->nbma, (char[IPADDR_STRLEN]){0}));
 		return NHRP_CODE_UNIQUE_ALREADY_REGISTERED;
@@ -59,7 +59,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 		return NHRP_CODE_SUCCESS;
 	}
 	if (!e || e->type != NHRP_CACHE_DYNAMIC)
-		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: %s registered from %s", ifp->conf.name,
+		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: %s registered from %s", ifp->conf.tun.name,
 			ipaddr_format(proto, a), ipaddr_format(from_nbma, b));
 	binding = (struct nhrp_binding){
 		.type = NHRP_CACHE_DYNAMIC,

@@ -52,7 +52,7 @@ static void nhrp_shortcut_remove(struct nhrp_shortcut *sc, const char *why)
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
 	log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: shortcut %s/%u via %s removed: %s",
-		ifp->conf.name, ipaddr_format(&sc->prefix, a), sc->plen,
+		ifp->conf.tun.name, ipaddr_format(&sc->prefix, a), sc->plen,
 		ipaddr_format(&sc->via, b), why);
 	for (pp = &ifp->shortcuts; *pp; pp = &(*pp)->next)
 		if (*pp == sc) {
@@ -99,7 +99,7 @@ void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, 
 		ifp->shortcuts = sc;
 		ifp->nshortcuts++;
 		ifp->traffic.shortcuts_installed++;
-		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: shortcut %s/%u via %s", ifp->conf.name,
+		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: shortcut %s/%u via %s", ifp->conf.tun.name,
 			ipaddr_format(&prefix, a), plen, ipaddr_format(via, b));
 	}
 	sc->target = *target;

@@ -46,8 +46,9 @@
  *   nhrpd_reconfigure.c  a new configuration applied live, or noticed
  *   nhrpd_show*.c, nhrpd_cmd_exec.c, nhrpd_cmd_binding.c  operational
  *                        commands and their output
- *   nhrpd_ctl.c          control socket: live lines and commands
- *   nhrpd_main.c         the daemon
+ *   nhrpd_daemon.c       nhrpd for the daemon skeleton (lib/daemon.h): start,
+ *                        stop, control socket requests, SIGHUP
+ *   nhrpd_main.c         main(): the skeleton with nhrpd's table
  */
 #ifndef DMVPN_NHRPD_H
 #define DMVPN_NHRPD_H
@@ -59,6 +60,7 @@
 #include <string.h>
 
 #include "gre/dataplane.h"
+#include "gre/tunnel_conf.h"
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -105,18 +107,13 @@ struct nhrp_map_conf {
 /*
  * One `interface` block, whatever it holds: nhrpd keeps every block so that
  * `show running-config` gives back what was configured, and runs only the
- * mGRE tunnels with NHRP lines (nhrpd_conf_iface_runs).
+ * mGRE tunnels with NHRP lines (nhrpd_conf_iface_runs). The tunnel's own
+ * lines are read by gre/tunnel_conf.c's handlers, as mgred reads them.
  */
 struct nhrp_iface_conf {
-	char name[IFNAMSIZ];
-	int line;
-	bool multipoint;	    /* tunnel mode gre multipoint */
-	bool backend_set;	    /* tunnel dataplane given (else the default) */
-	enum dp_backend backend;
-	char source_dev[IFNAMSIZ];  /* tunnel source IFNAME */
-	struct ipaddr source_addr;  /* or tunnel source ADDRESS */
-	struct ipaddr addr;	    /* ip address A/P: our overlay address */
-	unsigned plen;
+	/* first: name, tunnel mode, source, data plane and our overlay
+	 * address (ip address), the lines shared with mgred */
+	struct tunnel_conf tun;
 	uint32_t network_id;	    /* 0: none */
 	uint32_t holdtime;	    /* seconds in effect: NHRP_DEFAULT_HOLDTIME unless set */
 	bool holdtime_set;
@@ -161,6 +158,10 @@ int nhrpd_conf_load_mem(const char *name, const void *data, size_t len, struct n
 			struct strbuf *errors);
 /* An empty configuration (defaults). */
 void nhrpd_conf_init(struct nhrpd_conf *c);
+/* Where nhrpd's configuration keeps its interface blocks, for the handlers
+ * of the lines it shares with mgred (gre/tunnel_conf.h); a new block gets
+ * nhrpd's defaults. */
+extern const struct tunnel_conf_blocks nhrpd_tunnel_blocks;
 /*
  * The checks of the whole configuration: at most NHRP_MAX_IFACES NHRP
  * interfaces and, reading a file (name set), each of them complete. Errors
@@ -170,8 +171,7 @@ void nhrpd_conf_init(struct nhrpd_conf *c);
 int nhrpd_conf_check(const struct nhrpd_conf *c, const char *name, struct strbuf *errors);
 /* Wipe secrets (authentication) held by a configuration. */
 void nhrpd_conf_wipe(struct nhrpd_conf *c);
-/* A heap copy (NULL when out of memory); freed wiped by nhrpd_conf_free. */
-struct nhrpd_conf *nhrpd_conf_dup(const struct nhrpd_conf *c);
+/* Free a heap configuration (the skeleton's copies), wiped. NULL is fine. */
 void nhrpd_conf_free(struct nhrpd_conf *c);
 struct nhrp_iface_conf *nhrpd_conf_iface(const struct nhrpd_conf *c, const char *name);
 /* Has the block any ip nhrp line? */
@@ -551,7 +551,7 @@ static inline struct nhrp_iface *nhrp_iface_by_index(struct nhrpd *d, int ifinde
 static inline struct nhrp_iface *nhrp_iface_by_name(struct nhrpd *d, const char *name)
 {
 	for (unsigned i = 0; i < d->nifaces; i++)
-		if (!strcmp(d->ifaces[i]->conf.name, name))
+		if (!strcmp(d->ifaces[i]->conf.tun.name, name))
 			return d->ifaces[i];
 	return NULL;
 }
@@ -567,7 +567,7 @@ static inline uint32_t nhrp_next_request_id(struct nhrpd *d)
 /* Is a an address of ours on this interface? */
 static inline bool nhrp_iface_is_local(const struct nhrp_iface *ifp, const struct ipaddr *a)
 {
-	return ipaddr_equal(&ifp->conf.addr, a);
+	return ipaddr_equal(&ifp->conf.tun.addr, a);
 }
 
 /* A hub: no NHS configured. */
@@ -717,7 +717,10 @@ const struct nhrp_shortcut *nhrp_shortcut_find(const struct nhrp_iface *ifp,
 int nhrp_redirect_open(struct nhrpd *d);
 void nhrp_redirect_close(struct nhrpd *d);
 
-/* Control socket. */
+/* nhrpd_daemon.c: the daemon skeleton's table (lib/daemon.h), and its
+ * control socket requests. */
+struct daemon_def;
+extern const struct daemon_def nhrpd_daemon;
 int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);
 
 /*
@@ -727,8 +730,8 @@ int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);
  */
 void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const struct nhrpd_conf *new,
 		       struct strbuf *notices);
-/* Re-read the configuration file (SIGHUP): applied as by nhrpd_reconfigure,
- * or logged and ignored when it has errors. */
+/* Re-read the configuration file (SIGHUP, nhrpd_daemon.c): applied as by
+ * nhrpd_reconfigure, or logged and ignored when it has errors. */
 void nhrpd_reload(struct nhrpd *d);
 
 #endif

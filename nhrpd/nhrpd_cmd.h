@@ -15,13 +15,10 @@
 extern const struct cmd_binding nhrpd_binding;
 
 /* Configuration (x->ctx: struct nhrpd_conf; inside an interface block,
- * x->block_ctx: its struct nhrp_iface_conf). */
+ * x->block_ctx: its struct nhrp_iface_conf). The tunnel's lines are
+ * gre/tunnel_conf.h's. */
 int nhrpd_cmd_hostname(struct cmd_exec *x, const struct cmd_args *a);
-int nhrpd_cmd_interface(struct cmd_exec *x, const struct cmd_args *a);
-int nhrpd_cmd_no_interface(struct cmd_exec *x, const struct cmd_args *a);
 int nhrpd_cmd_zebra(struct cmd_exec *x, const struct cmd_args *a);
-int nhrpd_cmd_tunnel(struct cmd_exec *x, const struct cmd_args *a);
-int nhrpd_cmd_ip_address(struct cmd_exec *x, const struct cmd_args *a);
 int nhrpd_cmd_number(struct cmd_exec *x, const struct cmd_args *a);
 int nhrpd_cmd_flag(struct cmd_exec *x, const struct cmd_args *a);
 int nhrpd_cmd_nhs(struct cmd_exec *x, const struct cmd_args *a);

@@ -2,6 +2,7 @@
  * Which handler runs each command nhrpd owns in lib/grammar.def. A
  * command without one is a bug that cmd_binding_check() reports at start.
  */
+#include "nhrpd/nhrpd.h"
 #include "nhrpd/nhrpd_cmd.h"
 
 const struct cmd_binding nhrpd_binding = {
@@ -29,16 +30,16 @@ const struct cmd_binding nhrpd_binding = {
             /* global configuration */
             [CMD_HOSTNAME] = nhrpd_cmd_hostname,
             [CMD_NO_HOSTNAME] = nhrpd_cmd_hostname,
-            [CMD_INTERFACE] = nhrpd_cmd_interface,
-            [CMD_NO_INTERFACE] = nhrpd_cmd_no_interface,
+            [CMD_INTERFACE] = tunnel_conf_cmd_interface,
+            [CMD_NO_INTERFACE] = tunnel_conf_cmd_no_interface,
             [CMD_NHRP_ZEBRA] = nhrpd_cmd_zebra,
             [CMD_NO_NHRP_ZEBRA] = nhrpd_cmd_zebra,
-            /* interface: the tunnel, as far as nhrpd needs it */
-            [CMD_TUNNEL_MODE] = nhrpd_cmd_tunnel,
-            [CMD_TUNNEL_SOURCE] = nhrpd_cmd_tunnel,
-            [CMD_TUNNEL_DATAPLANE] = nhrpd_cmd_tunnel,
-            [CMD_IP_ADDRESS] = nhrpd_cmd_ip_address,
-            [CMD_NO_IP_ADDRESS] = nhrpd_cmd_ip_address,
+            /* interface: the tunnel, read as mgred reads it (gre/tunnel_conf.h) */
+            [CMD_TUNNEL_MODE] = tunnel_conf_cmd_mode,
+            [CMD_TUNNEL_SOURCE] = tunnel_conf_cmd_source,
+            [CMD_TUNNEL_DATAPLANE] = tunnel_conf_cmd_dataplane,
+            [CMD_IP_ADDRESS] = tunnel_conf_cmd_ip_address,
+            [CMD_NO_IP_ADDRESS] = tunnel_conf_cmd_no_ip_address,
             /* interface: NHRP */
             [CMD_NHRP_NETWORK_ID] = nhrpd_cmd_number,
             [CMD_NO_NHRP_NETWORK_ID] = nhrpd_cmd_number,
@@ -64,4 +65,5 @@ const struct cmd_binding nhrpd_binding = {
             [CMD_NHRP_HOST_ROUTES] = nhrpd_cmd_flag,
             [CMD_NO_NHRP_HOST_ROUTES] = nhrpd_cmd_flag,
         },
+    .shared = &nhrpd_tunnel_blocks,
 };

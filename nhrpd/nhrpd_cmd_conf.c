@@ -1,8 +1,9 @@
 /*
  * The configuration lines nhrpd owns (lib/grammar.def), Cisco IOS syntax:
- * `hostname`, `nhrp zebra`, and in `interface` blocks what nhrpd needs of
- * the tunnel (mode, source, data plane, overlay address) and the `ip nhrp`
- * lines. The engine has checked each argument's type and range; these
+ * `hostname`, `nhrp zebra`, and in `interface` blocks the `ip nhrp` lines.
+ * What nhrpd needs of the tunnel (the block header, mode, source, data
+ * plane, overlay address) it reads as mgred does, with gre/tunnel_conf.c's
+ * handlers. The engine has checked each argument's type and range; these
  * handlers check what only the configuration can tell (duplicates,
  * limits, files) and change only the candidate in x->ctx, so a refused
  * line changes nothing.
@@ -64,48 +65,6 @@ int nhrpd_cmd_hostname(struct cmd_exec *x, const struct cmd_args *a)
 	return 0;
 }
 
-/* interface IFNAME: find or start the block (a block may be opened again
- * further down, as in Cisco's configuration: its lines add up). */
-int nhrpd_cmd_interface(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct nhrpd_conf *c = x->ctx;
-	const char *name = cmd_arg(a, "IFNAME", 0);
-	struct nhrp_iface_conf *ic = nhrpd_conf_iface(c, name);
-
-	if (!ic) {
-		if (c->nifaces == NHRPD_CONF_MAX_IFACES) {
-			strbuf_printf(x->out, "at most %d interfaces", NHRPD_CONF_MAX_IFACES);
-			return -1;
-		}
-		ic = &c->ifaces[c->nifaces++];
-		memset(ic, 0, sizeof(*ic));
-		strcpy(ic->name, name);
-		ic->line = x->lineno;
-		ic->holdtime = NHRP_DEFAULT_HOLDTIME;
-	}
-	x->block_ctx = ic;
-	return 0;
-}
-
-int nhrpd_cmd_no_interface(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct nhrpd_conf *c = x->ctx;
-	const char *name = cmd_arg(a, "IFNAME", 0);
-	struct nhrp_iface_conf *ic = nhrpd_conf_iface(c, name);
-	size_t i;
-
-	if (!ic) {
-		strbuf_printf(x->out, "interface %s is not configured", name);
-		return -1;
-	}
-	i = (size_t)(ic - c->ifaces);
-	memmove(ic, ic + 1, (c->nifaces - i - 1) * sizeof(*ic));
-	c->nifaces--;
-	/* The last slot still holds a copy (and maybe a password). */
-	explicit_bzero(&c->ifaces[c->nifaces], sizeof(c->ifaces[0]));
-	return 0;
-}
-
 /*
  * nhrp zebra [socket PATH] [instance <0-65535>] [distance <1-255>]: the
  * line replaces the previous one whole (what it omits is the default).
@@ -131,57 +90,6 @@ int nhrpd_cmd_zebra(struct cmd_exec *x, const struct cmd_args *a)
 	c->zebra_instance_set = inst && conf_parse_u32(inst, 0, 65535, &c->zebra_instance) == 0;
 	c->zebra_distance = NHRP_ZEBRA_DEFAULT_DISTANCE;
 	c->zebra_distance_set = dist && conf_parse_u32(dist, 1, 255, &c->zebra_distance) == 0;
-	return 0;
-}
-
-/* tunnel mode gre multipoint | tunnel source ... | tunnel dataplane ... */
-int nhrpd_cmd_tunnel(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct nhrp_iface_conf *ic = nhrpd_cmd_ic(x);
-	int b;
-
-	switch (a->def->id) {
-	case CMD_TUNNEL_MODE:
-		ic->multipoint = true;
-		break;
-	case CMD_TUNNEL_SOURCE:
-		memset(&ic->source_addr, 0, sizeof(ic->source_addr));
-		ic->source_dev[0] = '\0';
-		if (!strcmp(a->tok[2], "IFNAME"))
-			strcpy(ic->source_dev, a->argv[2]);
-		else if (ipaddr_parse(a->argv[2], &ic->source_addr) < 0) {
-			strbuf_printf(x->out, "tunnel source: bad address '%s'", a->argv[2]);
-			return -1;
-		}
-		break;
-	default: /* CMD_TUNNEL_DATAPLANE */
-		if ((b = dp_backend_from_name(a->argv[2])) < 0) {
-			strbuf_puts(x->out, "usage: tunnel dataplane userspace|kernel");
-			return -1;
-		}
-		ic->backend = (enum dp_backend)b;
-		ic->backend_set = true;
-		break;
-	}
-	return 0;
-}
-
-/* ip address A.B.C.D/M | no ip address [A.B.C.D/M] */
-int nhrpd_cmd_ip_address(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct nhrp_iface_conf *ic = nhrpd_cmd_ic(x);
-	const char *p = cmd_arg(a, "A.B.C.D/M", 0);
-
-	if (a->def->id == CMD_NO_IP_ADDRESS) {
-		memset(&ic->addr, 0, sizeof(ic->addr));
-		ic->plen = 0;
-		return 0;
-	}
-	if (conf_parse_prefix(p, &ic->addr, &ic->plen) < 0 || ic->addr.family != AF_INET) {
-		memset(&ic->addr, 0, sizeof(ic->addr));
-		strbuf_puts(x->out, "usage: ip address A.B.C.D/M");
-		return -1;
-	}
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  * is validated whole before any of it is applied; on an error nothing is
  * kept and no secret is left behind.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,10 +22,26 @@ void nhrpd_conf_init(struct nhrpd_conf *c)
 	c->zebra_distance = NHRP_ZEBRA_DEFAULT_DISTANCE;
 }
 
+/* A new interface block (zeroed, named): the holding time in effect. */
+static void nhrpd_conf_iface_init(struct tunnel_conf *t)
+{
+	struct nhrp_iface_conf *ic = (struct nhrp_iface_conf *)t; /* t is its first member */
+
+	ic->holdtime = NHRP_DEFAULT_HOLDTIME;
+}
+
+const struct tunnel_conf_blocks nhrpd_tunnel_blocks = {
+    .array_offset = offsetof(struct nhrpd_conf, ifaces),
+    .count_offset = offsetof(struct nhrpd_conf, nifaces),
+    .block_size = sizeof(struct nhrp_iface_conf),
+    .max = NHRPD_CONF_MAX_IFACES,
+    .block_init = nhrpd_conf_iface_init,
+};
+
 struct nhrp_iface_conf *nhrpd_conf_iface(const struct nhrpd_conf *c, const char *name)
 {
 	for (unsigned i = 0; i < c->nifaces; i++)
-		if (!strcmp(c->ifaces[i].name, name))
+		if (!strcmp(c->ifaces[i].tun.name, name))
 			return (struct nhrp_iface_conf *)&c->ifaces[i];
 	return NULL;
 }
@@ -39,14 +56,14 @@ bool nhrpd_conf_iface_has_nhrp(const struct nhrp_iface_conf *ic)
 
 bool nhrpd_conf_iface_runs(const struct nhrp_iface_conf *ic)
 {
-	return ic->multipoint && nhrpd_conf_iface_has_nhrp(ic);
+	return ic->tun.multipoint && nhrpd_conf_iface_has_nhrp(ic);
 }
 
 const char *nhrpd_conf_iface_incomplete(const struct nhrp_iface_conf *ic)
 {
-	if (!ic->source_dev[0] && !ipaddr_is_set(&ic->source_addr))
+	if (!tunnel_conf_has_source(&ic->tun))
 		return "'tunnel source' is required for NHRP";
-	if (!ipaddr_is_set(&ic->addr))
+	if (!ipaddr_is_set(&ic->tun.addr))
 		return "'ip address' is required for NHRP";
 	return NULL;
 }
@@ -89,13 +106,13 @@ int nhrpd_conf_check(const struct nhrpd_conf *c, const char *name, struct strbuf
 		if (!nhrpd_conf_iface_runs(ic))
 			continue;
 		if (name && why) {
-			strbuf_printf(errors, "%s:%d: interface %s: %s\n", name, ic->line, ic->name,
-			              why);
+			strbuf_printf(errors, "%s:%d: interface %s: %s\n", name, ic->tun.line,
+			              ic->tun.name, why);
 			rc = -1;
 		}
 		if (++n == NHRP_MAX_IFACES + 1) {
 			if (name)
-				strbuf_printf(errors, "%s:%d: ", name, ic->line);
+				strbuf_printf(errors, "%s:%d: ", name, ic->tun.line);
 			strbuf_printf(errors, "at most %d NHRP interfaces\n", NHRP_MAX_IFACES);
 			rc = -1;
 		}
@@ -144,15 +161,6 @@ void nhrpd_conf_wipe(struct nhrpd_conf *c)
 		explicit_bzero(c->ifaces[i].auth, sizeof(c->ifaces[i].auth));
 		c->ifaces[i].auth_len = 0;
 	}
-}
-
-struct nhrpd_conf *nhrpd_conf_dup(const struct nhrpd_conf *c)
-{
-	struct nhrpd_conf *copy = malloc(sizeof(*copy));
-
-	if (copy)
-		memcpy(copy, c, sizeof(*copy));
-	return copy;
 }
 
 void nhrpd_conf_free(struct nhrpd_conf *c)

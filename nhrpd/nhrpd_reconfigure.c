@@ -39,15 +39,8 @@ static bool nhrpd_nhs_equal(const struct nhrp_nhs_conf *a, const struct nhrp_nhs
 	       a->multicast == b->multicast;
 }
 
-/* The tunnel as nhrpd runs it: what changes only with a restart. */
-static bool nhrpd_tunnel_equal(const struct nhrp_iface_conf *a, const struct nhrp_iface_conf *b)
-{
-	return a->multipoint == b->multipoint && a->backend == b->backend &&
-	       !strcmp(a->source_dev, b->source_dev) &&
-	       ipaddr_equal(&a->source_addr, &b->source_addr) && ipaddr_equal(&a->addr, &b->addr) &&
-	       a->plen == b->plen;
-}
-
+/* The tunnel as nhrpd runs it changes only with a restart: which of its
+ * parts differ. */
 static const char *const nhrpd_tunnel_fields[] = {"tunnel source", "tunnel dataplane",
                                                   "ip address"};
 
@@ -56,25 +49,24 @@ static bool nhrpd_tunnel_field_differs(const struct nhrp_iface_conf *a,
 {
 	switch (field) {
 	case 0:
-		return strcmp(a->source_dev, b->source_dev) ||
-		       !ipaddr_equal(&a->source_addr, &b->source_addr);
+		return !tunnel_conf_source_equal(&a->tun, &b->tun);
 	case 1:
-		return a->backend != b->backend;
+		return a->tun.backend != b->tun.backend;
 	default:
-		return !ipaddr_equal(&a->addr, &b->addr) || a->plen != b->plen;
+		return !ipaddr_equal(&a->tun.addr, &b->tun.addr) || a->tun.plen != b->tun.plen;
 	}
 }
 
 /* Every field but line numbers. */
 static bool nhrpd_iface_equal(const struct nhrp_iface_conf *a, const struct nhrp_iface_conf *b)
 {
-	if (!nhrpd_tunnel_equal(a, b) || a->backend_set != b->backend_set ||
-	    a->network_id != b->network_id || a->holdtime != b->holdtime ||
-	    a->holdtime_set != b->holdtime_set || a->reg_timeout != b->reg_timeout ||
-	    a->no_unique != b->no_unique || a->mcast_dynamic != b->mcast_dynamic ||
-	    a->mcast_nhs != b->mcast_nhs || a->redirect != b->redirect ||
-	    a->shortcut != b->shortcut || a->host_routes != b->host_routes ||
-	    a->auth_len != b->auth_len || CRYPTO_memcmp(a->auth, b->auth, sizeof(a->auth)) ||
+	if (!tunnel_conf_equal(&a->tun, &b->tun) || a->network_id != b->network_id ||
+	    a->holdtime != b->holdtime || a->holdtime_set != b->holdtime_set ||
+	    a->reg_timeout != b->reg_timeout || a->no_unique != b->no_unique ||
+	    a->mcast_dynamic != b->mcast_dynamic || a->mcast_nhs != b->mcast_nhs ||
+	    a->redirect != b->redirect || a->shortcut != b->shortcut ||
+	    a->host_routes != b->host_routes || a->auth_len != b->auth_len ||
+	    CRYPTO_memcmp(a->auth, b->auth, sizeof(a->auth)) ||
 	    strcmp(a->auth_file, b->auth_file) || a->nnhs != b->nnhs || a->nmaps != b->nmaps ||
 	    a->nmcast != b->nmcast)
 		return false;
@@ -96,7 +88,7 @@ static void nhrpd_reconfigure_iface(struct nhrpd *d, const struct nhrp_iface_con
                                     const struct nhrp_iface_conf *n, struct strbuf *notices,
                                     bool *redirect_changed)
 {
-	const char *name = n ? n->name : o->name, *why;
+	const char *name = n ? n->tun.name : o->tun.name, *why;
 	struct nhrp_iface *ifp = nhrp_iface_by_name(d, name);
 	char what[64];
 
@@ -159,13 +151,13 @@ void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const stru
 	/* Shortcut and host routes go to zebra, so zebra comes first. */
 	for (unsigned i = 0; i < new->nifaces; i++) {
 		const struct nhrp_iface_conf *n = &new->ifaces[i];
-		const struct nhrp_iface_conf *o = nhrpd_conf_iface(old, n->name);
+		const struct nhrp_iface_conf *o = nhrpd_conf_iface(old, n->tun.name);
 
 		if (!o || !nhrpd_iface_equal(o, n))
 			nhrpd_reconfigure_iface(d, o, n, notices, &redirect_changed);
 	}
 	for (unsigned i = 0; i < old->nifaces; i++)
-		if (!nhrpd_conf_iface(new, old->ifaces[i].name))
+		if (!nhrpd_conf_iface(new, old->ifaces[i].tun.name))
 			nhrpd_reconfigure_iface(d, &old->ifaces[i], NULL, notices,
 			                        &redirect_changed);
 	if (redirect_changed) {
@@ -175,33 +167,4 @@ void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const stru
 			log_err(
 			    "redirects (ip nhrp redirect) are not available: see the log above");
 	}
-}
-
-void nhrpd_reload(struct nhrpd *d)
-{
-	struct nhrpd_conf *cand = nhrpd_conf_dup(d->conf), *old;
-	struct strbuf errors, notices;
-
-	if (!cand) {
-		log_err("SIGHUP: out of memory; the configuration is unchanged");
-		return;
-	}
-	strbuf_init(&errors);
-	if (nhrpd_conf_load(d->conf_path, cand, &errors) < 0) {
-		log_err("SIGHUP: %s has errors; the running configuration is unchanged:",
-		        d->conf_path);
-		log_lines(LOG_LVL_ERR, "", strbuf_str(&errors));
-		strbuf_free(&errors);
-		nhrpd_conf_free(cand);
-		return;
-	}
-	strbuf_free(&errors);
-	strbuf_init(&notices);
-	old = d->conf;
-	nhrpd_reconfigure(d, old, cand, &notices);
-	d->conf = cand;
-	nhrpd_conf_free(old);
-	log_notice("SIGHUP: %s read again", d->conf_path);
-	log_lines(LOG_LVL_WARN, "", strbuf_str(&notices));
-	strbuf_free(&notices);
 }

@@ -13,7 +13,8 @@
  *   "!" after each block.
  *
  * An inline password is shown as NHRPD_SECRET_HIDDEN except in the
- * secrets form (root only, for saving); a password file by its path.
+ * secrets form (root only, for saving); a password file by its path. The
+ * lines mgred reads too are printed by gre/tunnel_conf.c.
  */
 #include <string.h>
 
@@ -48,17 +49,11 @@ static void nhrpd_rc_iface(const struct nhrp_iface_conf *ic, bool secrets, struc
 {
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
-	strbuf_printf(o, "interface %s\n", ic->name);
-	if (ic->multipoint)
-		strbuf_puts(o, " tunnel mode gre multipoint\n");
-	if (ic->source_dev[0])
-		strbuf_printf(o, " tunnel source %s\n", ic->source_dev);
-	else if (ipaddr_is_set(&ic->source_addr))
-		strbuf_printf(o, " tunnel source %s\n", nhrpd_rc_addr(&ic->source_addr, a));
-	if (ic->backend_set)
-		strbuf_printf(o, " tunnel dataplane %s\n", dp_backend_name(ic->backend));
-	if (ipaddr_is_set(&ic->addr))
-		strbuf_printf(o, " ip address %s/%u\n", nhrpd_rc_addr(&ic->addr, a), ic->plen);
+	tunnel_conf_running_line(&ic->tun, CMD_INTERFACE, o);
+	tunnel_conf_running_line(&ic->tun, CMD_TUNNEL_MODE, o);
+	tunnel_conf_running_line(&ic->tun, CMD_TUNNEL_SOURCE, o);
+	tunnel_conf_running_line(&ic->tun, CMD_TUNNEL_DATAPLANE, o);
+	tunnel_conf_running_line(&ic->tun, CMD_IP_ADDRESS, o);
 	if (ic->network_id)
 		strbuf_printf(o, " ip nhrp network-id %u\n", ic->network_id);
 	if (ic->holdtime_set)

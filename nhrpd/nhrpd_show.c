@@ -83,7 +83,7 @@ void nhrpd_show_kv_secs(struct json *j, const char *key, bool set, uint64_t secs
 void nhrpd_show_json_iface(struct json *j, const struct nhrp_iface *ifp, const char *key)
 {
 	json_obj_begin(j);
-	json_kv_str(j, "name", ifp->conf.name);
+	json_kv_str(j, "name", ifp->conf.tun.name);
 	if (key) {
 		json_key(j, key);
 		json_arr_begin(j);
@@ -149,7 +149,7 @@ static void nhrpd_show_entry_text(const struct nhrp_iface *ifp, const struct nhr
 	strbuf_printf(o, "%s/%u", ipaddr_format(&e->proto, a), e->prefix_len);
 	if (e->prefix_len == ipaddr_len(&e->proto) * 8)
 		strbuf_printf(o, " via %s", a);
-	strbuf_printf(o, "\n   %s created %s, ", ifp->conf.name,
+	strbuf_printf(o, "\n   %s created %s, ", ifp->conf.tun.name,
 		      nhrpd_show_time(nhrpd_show_since(e->created_ms, s->now), t));
 	if (e->expires_ms)
 		strbuf_printf(o, "expire %s\n",
@@ -298,10 +298,10 @@ int nhrpd_show_nhs(struct nhrp_iface *ifp, struct nhrpd_show *s)
 	}
 	if (!ifp->nnhs) {
 		strbuf_printf(s->o, "%s: no NHS configured (a next-hop server itself)\n",
-			      ifp->conf.name);
+			      ifp->conf.tun.name);
 		return 0;
 	}
-	strbuf_printf(s->o, "%s: (Flags: M - multicast, N - NAT detected)\n", ifp->conf.name);
+	strbuf_printf(s->o, "%s: (Flags: M - multicast, N - NAT detected)\n", ifp->conf.tun.name);
 	strbuf_printf(s->o, "  %-15s %-15s %-8s %-8s %8s %8s %8s %6s %s\n", "NHS", "NBMA", "State",
 		      "Up", "Requests", "Replies", "Refusals", "Missed", "Flags");
 	for (unsigned i = 0; i < ifp->nnhs; i++)
@@ -352,7 +352,7 @@ int nhrpd_show_traffic(struct nhrp_iface *ifp, struct nhrpd_show *s)
 		json_obj_end(j);
 		return 0;
 	}
-	strbuf_printf(s->o, "%s:\n  %-28s %12s %12s %12s\n", ifp->conf.name, "Packet type", "Sent",
+	strbuf_printf(s->o, "%s:\n  %-28s %12s %12s %12s\n", ifp->conf.tun.name, "Packet type", "Sent",
 		      "Received", "Forwarded");
 	for (unsigned t = 1; t <= NHRP_TYPE_MAX; t++)
 		strbuf_printf(s->o, "  %-28s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",

@@ -131,15 +131,15 @@ int nhrpd_show_dmvpn(struct nhrp_iface *ifp, struct nhrpd_show *s)
 		nhrpd_show_json_iface(&s->j, ifp, NULL);
 		json_kv_str(&s->j, "type", hub ? "hub" : "spoke");
 		nhrpd_show_kv_addr(&s->j, "nbma", &ifp->nbma);
-		nhrpd_show_kv_addr(&s->j, "overlay", &ifp->conf.addr);
+		nhrpd_show_kv_addr(&s->j, "overlay", &ifp->conf.tun.addr);
 		json_key(&s->j, "peers");
 		json_arr_begin(&s->j);
 	} else {
-		strbuf_printf(s->o, "Interface: %s, %s NHRP Details\n", ifp->conf.name,
-			      ifp->conf.addr.family == AF_INET6 ? "IPv6" : "IPv4");
+		strbuf_printf(s->o, "Interface: %s, %s NHRP Details\n", ifp->conf.tun.name,
+			      ifp->conf.tun.addr.family == AF_INET6 ? "IPv6" : "IPv4");
 		strbuf_printf(s->o, "Type:%s, NHRP Peers:%zu, NBMA %s, Overlay %s\n\n",
 			      hub ? "Hub" : "Spoke", peers, ipaddr_format(&ifp->nbma, a),
-			      ipaddr_format(&ifp->conf.addr, b));
+			      ipaddr_format(&ifp->conf.tun.addr, b));
 		strbuf_puts(s->o, " # Ent Peer NBMA Addr  Peer Tunnel Add State  UpDn Tm Attrb\n"
 				  " ----- --------------- --------------- ----- -------- -----\n");
 	}

@@ -17,7 +17,7 @@ int nhrpd_show_shortcut(struct nhrp_iface *ifp, struct nhrpd_show *s)
 	if (s->opts & NHRPD_SHOW_JSON)
 		nhrpd_show_json_iface(&s->j, ifp, "shortcuts");
 	else
-		strbuf_printf(s->o, "%s: %u shortcut%s\n", ifp->conf.name, ifp->nshortcuts,
+		strbuf_printf(s->o, "%s: %u shortcut%s\n", ifp->conf.tun.name, ifp->nshortcuts,
 			      ifp->nshortcuts == 1 ? "" : "s");
 	for (const struct nhrp_shortcut *sc = ifp->shortcuts; sc; sc = sc->next) {
 		route = nhrp_zebra_route_state(ifp->d, &sc->prefix, sc->plen);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "gre/tunnel_conf.h"
 #include "lib/addr.h"
 #include "lib/clock.h"
 #include "lib/cmd_conf.h"
@@ -91,33 +92,25 @@ struct mgred_prefix {
 #define MGRED_DESC_MAX 240   /* description, as Cisco IOS allows */
 #define MGRED_DEFAULT_TTL 64
 
-enum mgred_dataplane {
-	MGRED_DP_UNSET, /* no `tunnel dataplane` line: userspace */
-	MGRED_DP_USERSPACE,
-	MGRED_DP_KERNEL,
-};
-
 /*
  * One `interface` block of the config, whether mgred runs it or not (only
  * userspace mGRE tunnels run here; the others are kept so that show
- * running-config gives them back). Zero means "not set" wherever the
- * grammar's range excludes zero (ttl, mtu).
+ * running-config gives them back). The lines nhrpd reads too (name,
+ * tunnel mode, source, data plane, the IPv4 address) are in tun; zero
+ * means "not set" wherever the grammar's range excludes zero (ttl, mtu).
+ * The interface's addresses are tun's IPv4 one and the ipv6 ones, at most
+ * MGRED_MAX_ADDRS in all (mgred_iface_addrs lists them).
  */
 struct mgred_iface_conf {
-	char name[IFNAMSIZ];
+	struct tunnel_conf tun; /* first: the lines shared with nhrpd (gre/tunnel_conf.h) */
 	char description[MGRED_DESC_MAX + 1];
-	bool multipoint;	     /* tunnel mode gre multipoint */
-	enum mgred_dataplane dataplane;
-	char source_dev[IFNAMSIZ];   /* tunnel source IFNAME, or "" */
-	struct ipaddr source_addr;   /* tunnel source ADDRESS, or unset */
 	bool has_key;
 	uint32_t key;
 	unsigned ttl;		     /* 0: default 64 */
 	unsigned mtu;		     /* 0: underlay MTU minus overhead */
 	bool checksum;		     /* tunnel checksum: send RFC 2784 checksums */
-	struct mgred_prefix addrs[MGRED_MAX_ADDRS]; /* at most one IPv4 (ip address) */
-	unsigned naddrs;
-	int line;		     /* where the interface block starts (0: typed live) */
+	struct mgred_prefix addrs6[MGRED_MAX_ADDRS]; /* ipv6 address lines */
+	unsigned naddrs6;
 };
 
 struct mgred_conf {
@@ -197,17 +190,27 @@ struct mgred {
 int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors);
 int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct mgred_conf *conf,
 			struct strbuf *errors);
-struct mgred_iface_conf *mgred_conf_find(struct mgred_conf *c, const char *name);
-bool mgred_iface_has_source(const struct mgred_iface_conf *ic);
+/* Where mgred's configuration keeps its interface blocks, for the
+ * handlers of the lines it shares with nhrpd (gre/tunnel_conf.h). */
+extern const struct tunnel_conf_blocks mgred_tunnel_blocks;
+/* Every address of the interface, the IPv4 one first: how many. */
+unsigned mgred_iface_addrs(const struct mgred_iface_conf *ic,
+			   struct mgred_prefix out[MGRED_MAX_ADDRS]);
+/* Is p (address and length) one of them? */
+bool mgred_iface_has_prefix(const struct mgred_iface_conf *ic, const struct mgred_prefix *p);
 /* Does mgred run this block: an mGRE tunnel of the userspace data plane? */
 bool mgred_iface_is_tunnel(const struct mgred_iface_conf *ic);
 unsigned mgred_conf_ntunnels(const struct mgred_conf *c);
 /* Equal but for where they were read. */
 bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b);
+/* The checks across blocks, on a live candidate: 0, or -1 with the reason in why. */
+int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why);
+/* Free a heap configuration (the skeleton's copies). NULL is fine. */
+void mgred_conf_free(struct mgred_conf *c);
 /*
- * One live line (lib/cmd_conf.h's "configure" request) applied to a heap
- * copy of running, followed by the whole-config checks: 0 with *cand set
- * (the caller frees it), 1 when the line is not mgred's, -1 with the
+ * One live line applied to a heap copy of running, followed by the
+ * whole-config checks (lib/daemon.h's daemon_conf_candidate): 0 with *cand
+ * set (the caller frees it), 1 when the line is not mgred's, -1 with the
  * reason in why ("% ...\n"). running is never changed.
  */
 int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
@@ -253,8 +256,9 @@ struct mgred_peer *mgred_peer_get(struct mgred_peer_table *pt, const struct ipad
 				  uint64_t now_ms);
 void mgred_peer_table_clear(struct mgred_peer_table *pt);
 
-/* mgred_ctl.c: the control socket handler */
-int mgred_ctl_handle(void *ctx, const char *line, struct strbuf *out);
+/* mgred_daemon.c: mgred for the daemon skeleton (lib/daemon.h). */
+struct daemon_def;
+extern const struct daemon_def mgred_daemon;
 
 /* mgred_show.c */
 int mgred_show_tunnels(struct mgred *d, const char *name, bool json, struct strbuf *o);

@@ -9,19 +9,13 @@
 
 #include "lib/cmd_conf.h"
 
-/* mgred_cmd_conf.c: configuration lines */
-int mgred_cmd_interface(struct cmd_exec *x, const struct cmd_args *a);
-int mgred_cmd_no_interface(struct cmd_exec *x, const struct cmd_args *a);
+/* mgred_cmd_conf.c: configuration lines (those nhrpd reads too are
+ * gre/tunnel_conf.h's) */
 int mgred_cmd_description(struct cmd_exec *x, const struct cmd_args *a);
-int mgred_cmd_tunnel_mode(struct cmd_exec *x, const struct cmd_args *a);
-int mgred_cmd_tunnel_source(struct cmd_exec *x, const struct cmd_args *a);
 int mgred_cmd_tunnel_key(struct cmd_exec *x, const struct cmd_args *a);
 int mgred_cmd_tunnel_ttl(struct cmd_exec *x, const struct cmd_args *a);
 int mgred_cmd_tunnel_checksum(struct cmd_exec *x, const struct cmd_args *a);
-int mgred_cmd_tunnel_dataplane(struct cmd_exec *x, const struct cmd_args *a);
 int mgred_cmd_mtu(struct cmd_exec *x, const struct cmd_args *a);
-int mgred_cmd_ip_address(struct cmd_exec *x, const struct cmd_args *a);
-int mgred_cmd_no_ip_address(struct cmd_exec *x, const struct cmd_args *a);
 int mgred_cmd_ipv6_address(struct cmd_exec *x, const struct cmd_args *a);
 int mgred_cmd_no_ipv6_address(struct cmd_exec *x, const struct cmd_args *a);
 int mgred_cmd_iface_end(struct cmd_exec *x);

@@ -1,9 +1,12 @@
 /*
- * Handlers of the configuration lines mgred owns (lib/grammar.def): the
- * `interface` block header and the tunnel lines inside it. The engine has
- * checked each word's type and range already; these change only the
- * candidate configuration they are given, so a refused line changes
- * nothing that runs. A `no` form shares its handler with the positive one.
+ * Handlers of the configuration lines only mgred owns (lib/grammar.def):
+ * the tunnel's GRE settings, description, mtu and IPv6 addresses inside an
+ * `interface` block. The block header, tunnel mode, source, data plane
+ * and the IPv4 address are lines nhrpd reads too: their handlers are
+ * gre/tunnel_conf.c's. The engine has checked each word's type and range
+ * already; these change only the candidate configuration they are given,
+ * so a refused line changes nothing that runs. A `no` form shares its
+ * handler with the positive one.
  */
 #include <string.h>
 
@@ -16,50 +19,10 @@ static bool mgred_cmd_is_no(const struct cmd_args *a)
 	return !strcmp(a->argv[0], "no");
 }
 
-/* The block this line is in (set by mgred_cmd_interface). */
+/* The block this line is in (set by tunnel_conf_cmd_interface). */
 static struct mgred_iface_conf *mgred_cmd_iface(struct cmd_exec *x)
 {
 	return x->block_ctx;
-}
-
-int mgred_cmd_interface(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct mgred_conf *c = x->ctx;
-	const char *name = cmd_arg(a, "IFNAME", 0);
-	struct mgred_iface_conf *ic = mgred_conf_find(c, name);
-
-	/* As in IOS, `interface X` again continues X's block (in a file or
-	 * live), so every daemon reads a reopened block alike. */
-	if (!ic) {
-		if (c->nifaces == MGRED_MAX_IFACES) {
-			strbuf_printf(x->out, "at most %d interfaces", MGRED_MAX_IFACES);
-			return -1;
-		}
-		ic = &c->ifaces[c->nifaces++];
-		memset(ic, 0, sizeof(*ic));
-		snprintf(ic->name, sizeof(ic->name), "%s", name);
-		ic->line = x->lineno;
-	}
-	x->block_ctx = ic;
-	return 0;
-}
-
-int mgred_cmd_no_interface(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct mgred_conf *c = x->ctx;
-	const char *name = cmd_arg(a, "IFNAME", 0);
-	struct mgred_iface_conf *ic = mgred_conf_find(c, name);
-	size_t i;
-
-	if (!ic) {
-		strbuf_printf(x->out, "interface %s is not configured", name);
-		return -1;
-	}
-	/* Keep the others in their order: show running-config prints it. */
-	i = (size_t)(ic - c->ifaces);
-	memmove(ic, ic + 1, (c->nifaces - i - 1) * sizeof(*ic));
-	c->nifaces--;
-	return 0;
 }
 
 int mgred_cmd_description(struct cmd_exec *x, const struct cmd_args *a)
@@ -95,30 +58,6 @@ int mgred_cmd_description(struct cmd_exec *x, const struct cmd_args *a)
 	return 0;
 }
 
-int mgred_cmd_tunnel_mode(struct cmd_exec *x, const struct cmd_args *a)
-{
-	(void)a;
-	mgred_cmd_iface(x)->multipoint = true;
-	return 0;
-}
-
-int mgred_cmd_tunnel_source(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct mgred_iface_conf *ic = mgred_cmd_iface(x);
-	const char *dev = cmd_arg(a, "IFNAME", 0);
-	struct ipaddr addr = {.family = AF_UNSPEC};
-
-	if (!dev && ipaddr_parse(a->argv[2], &addr) < 0) {
-		strbuf_printf(x->out,
-		              "tunnel source: '%s' is neither an address nor an interface name",
-		              a->argv[2]);
-		return -1;
-	}
-	snprintf(ic->source_dev, sizeof(ic->source_dev), "%s", dev ? dev : "");
-	ic->source_addr = addr;
-	return 0;
-}
-
 int mgred_cmd_tunnel_key(struct cmd_exec *x, const struct cmd_args *a)
 {
 	struct mgred_iface_conf *ic = mgred_cmd_iface(x);
@@ -151,12 +90,6 @@ int mgred_cmd_tunnel_checksum(struct cmd_exec *x, const struct cmd_args *a)
 	return 0;
 }
 
-int mgred_cmd_tunnel_dataplane(struct cmd_exec *x, const struct cmd_args *a)
-{
-	mgred_cmd_iface(x)->dataplane = cmd_has(a, "kernel") ? MGRED_DP_KERNEL : MGRED_DP_USERSPACE;
-	return 0;
-}
-
 int mgred_cmd_mtu(struct cmd_exec *x, const struct cmd_args *a)
 {
 	uint32_t v = 0;
@@ -170,91 +103,49 @@ int mgred_cmd_mtu(struct cmd_exec *x, const struct cmd_args *a)
 	return 0;
 }
 
-/* The address of the line's prefix argument (tok "A.B.C.D/M" or "X:X::X:X/M"). */
-static int mgred_cmd_prefix(struct cmd_exec *x, const char *arg, int family, struct mgred_prefix *p)
+/* The line's X:X::X:X/M. */
+static int mgred_cmd_prefix6(struct cmd_exec *x, const char *arg, struct mgred_prefix *p)
 {
-	if (!arg || conf_parse_prefix(arg, &p->addr, &p->plen) < 0 || p->addr.family != family) {
-		strbuf_printf(x->out, "usage: %s address %s", family == AF_INET ? "ip" : "ipv6",
-		              family == AF_INET ? "A.B.C.D/M" : "X:X::X:X/M");
+	if (!arg || conf_parse_prefix(arg, &p->addr, &p->plen) < 0 || p->addr.family != AF_INET6) {
+		strbuf_puts(x->out, "usage: ipv6 address X:X::X:X/M");
 		return -1;
 	}
 	return 0;
 }
 
-/* Index of the address (any prefix length), or of the first of family when a is NULL. */
-static int mgred_cmd_addr_find(const struct mgred_iface_conf *ic, int family,
-                               const struct ipaddr *a)
+/* Index of the IPv6 address (any prefix length), or -1. */
+static int mgred_cmd_addr6_find(const struct mgred_iface_conf *ic, const struct ipaddr *a)
 {
-	for (unsigned i = 0; i < ic->naddrs; i++)
-		if (a ? ipaddr_equal(&ic->addrs[i].addr, a) : ic->addrs[i].addr.family == family)
+	for (unsigned i = 0; i < ic->naddrs6; i++)
+		if (ipaddr_equal(&ic->addrs6[i].addr, a))
 			return (int)i;
 	return -1;
 }
 
-static void mgred_cmd_addr_remove(struct mgred_iface_conf *ic, int i)
+static int mgred_cmd_addrs_full(struct cmd_exec *x)
 {
-	memmove(&ic->addrs[i], &ic->addrs[i + 1],
-	        (ic->naddrs - (unsigned)i - 1) * sizeof(ic->addrs[0]));
-	ic->naddrs--;
-}
-
-/* Put p at index i (replacing), or append it when i < 0. */
-static int mgred_cmd_addr_set(struct cmd_exec *x, struct mgred_iface_conf *ic, int i,
-                              const struct mgred_prefix *p)
-{
-	if (i >= 0) {
-		ic->addrs[i] = *p;
-		return 0;
-	}
-	if (ic->naddrs == MGRED_MAX_ADDRS) {
-		strbuf_printf(x->out, "at most %d addresses per interface", MGRED_MAX_ADDRS);
-		return -1;
-	}
-	ic->addrs[ic->naddrs++] = *p;
-	return 0;
-}
-
-/* `ip address` is the interface's one IPv4 address: a new one replaces it (as in IOS). */
-int mgred_cmd_ip_address(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct mgred_iface_conf *ic = mgred_cmd_iface(x);
-	struct mgred_prefix p;
-
-	if (mgred_cmd_prefix(x, cmd_arg(a, "A.B.C.D/M", 0), AF_INET, &p) < 0)
-		return -1;
-	return mgred_cmd_addr_set(x, ic, mgred_cmd_addr_find(ic, AF_INET, NULL), &p);
-}
-
-int mgred_cmd_no_ip_address(struct cmd_exec *x, const struct cmd_args *a)
-{
-	struct mgred_iface_conf *ic = mgred_cmd_iface(x);
-	const char *arg = cmd_arg(a, "A.B.C.D/M", 0);
-	int i = mgred_cmd_addr_find(ic, AF_INET, NULL);
-	struct mgred_prefix p;
-
-	if (arg) {
-		if (mgred_cmd_prefix(x, arg, AF_INET, &p) < 0)
-			return -1;
-		if (i < 0 || !ipaddr_equal(&ic->addrs[i].addr, &p.addr)) {
-			strbuf_printf(x->out, "ip address %s is not configured on %s", arg,
-			              ic->name);
-			return -1;
-		}
-	}
-	if (i >= 0)
-		mgred_cmd_addr_remove(ic, i);
-	return 0;
+	strbuf_printf(x->out, "at most %d addresses per interface", MGRED_MAX_ADDRS);
+	return -1;
 }
 
 /* `ipv6 address` adds one more (the same address again: its new length). */
 int mgred_cmd_ipv6_address(struct cmd_exec *x, const struct cmd_args *a)
 {
 	struct mgred_iface_conf *ic = mgred_cmd_iface(x);
-	struct mgred_prefix p;
+	struct mgred_prefix p, all[MGRED_MAX_ADDRS];
+	int i;
 
-	if (mgred_cmd_prefix(x, cmd_arg(a, "X:X::X:X/M", 0), AF_INET6, &p) < 0)
+	if (mgred_cmd_prefix6(x, cmd_arg(a, "X:X::X:X/M", 0), &p) < 0)
 		return -1;
-	return mgred_cmd_addr_set(x, ic, mgred_cmd_addr_find(ic, AF_INET6, &p.addr), &p);
+	i = mgred_cmd_addr6_find(ic, &p.addr);
+	if (i >= 0) {
+		ic->addrs6[i] = p;
+		return 0;
+	}
+	if (mgred_iface_addrs(ic, all) == MGRED_MAX_ADDRS)
+		return mgred_cmd_addrs_full(x);
+	ic->addrs6[ic->naddrs6++] = p;
+	return 0;
 }
 
 int mgred_cmd_no_ipv6_address(struct cmd_exec *x, const struct cmd_args *a)
@@ -264,30 +155,36 @@ int mgred_cmd_no_ipv6_address(struct cmd_exec *x, const struct cmd_args *a)
 	struct mgred_prefix p;
 	int i;
 
-	if (mgred_cmd_prefix(x, arg, AF_INET6, &p) < 0)
+	if (mgred_cmd_prefix6(x, arg, &p) < 0)
 		return -1;
-	i = mgred_cmd_addr_find(ic, AF_INET6, &p.addr);
+	i = mgred_cmd_addr6_find(ic, &p.addr);
 	if (i < 0) {
-		strbuf_printf(x->out, "ipv6 address %s is not configured on %s", arg, ic->name);
+		strbuf_printf(x->out, "ipv6 address %s is not configured on %s", arg, ic->tun.name);
 		return -1;
 	}
-	mgred_cmd_addr_remove(ic, i);
+	memmove(&ic->addrs6[i], &ic->addrs6[i + 1],
+	        (ic->naddrs6 - (unsigned)i - 1) * sizeof(ic->addrs6[0]));
+	ic->naddrs6--;
 	return 0;
 }
 
 /*
  * The block as a whole. In the file an mGRE tunnel of the userspace data
  * plane needs its source; typed live, a new block is incomplete until its
- * `tunnel source` line comes, and mgred runs it from then on.
+ * `tunnel source` line comes, and mgred runs it from then on. The IPv4
+ * address is set by the shared `ip address` line, which knows nothing of
+ * the IPv6 ones: the count of all of them is checked here.
  */
 int mgred_cmd_iface_end(struct cmd_exec *x)
 {
 	const struct mgred_iface_conf *ic = mgred_cmd_iface(x);
 
-	if (!x->live && ic->multipoint && ic->dataplane != MGRED_DP_KERNEL &&
-	    !mgred_iface_has_source(ic)) {
-		strbuf_printf(x->out, "interface %s: 'tunnel source' is required", ic->name);
+	if (!x->live && ic->tun.multipoint && ic->tun.backend != DP_BACKEND_KERNEL &&
+	    !tunnel_conf_has_source(&ic->tun)) {
+		strbuf_printf(x->out, "interface %s: 'tunnel source' is required", ic->tun.name);
 		return -1;
 	}
+	if (ipaddr_is_set(&ic->tun.addr) && ic->naddrs6 == MGRED_MAX_ADDRS)
+		return mgred_cmd_addrs_full(x);
 	return 0;
 }

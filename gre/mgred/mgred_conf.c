@@ -2,32 +2,53 @@
  * The part of dmvpn.conf that mgred owns: every `interface` block and the
  * tunnel lines in it (lib/grammar.def, owner CMD_OWN_MGRED). The lines are
  * read by the command engine (lib/cmd_conf.c) into struct mgred_conf through
- * mgred_binding's handlers (mgred_cmd_conf.c); this file holds the checks
+ * mgred_binding's handlers (mgred_cmd_conf.c, and gre/tunnel_conf.c for the
+ * lines nhrpd reads too); this file holds the checks
  * that span blocks and the model's small queries. Everything is validated
  * before any of it is applied, at start-up as for a live line.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gre/mgred/mgred.h"
 #include "lib/conf.h"
+#include "lib/daemon.h"
 
-struct mgred_iface_conf *mgred_conf_find(struct mgred_conf *c, const char *name)
+const struct tunnel_conf_blocks mgred_tunnel_blocks = {
+    .array_offset = offsetof(struct mgred_conf, ifaces),
+    .count_offset = offsetof(struct mgred_conf, nifaces),
+    .block_size = sizeof(struct mgred_iface_conf),
+    .max = MGRED_MAX_IFACES,
+};
+
+unsigned mgred_iface_addrs(const struct mgred_iface_conf *ic,
+                           struct mgred_prefix out[MGRED_MAX_ADDRS])
 {
-	for (unsigned i = 0; i < c->nifaces; i++)
-		if (!strcmp(c->ifaces[i].name, name))
-			return &c->ifaces[i];
-	return NULL;
+	unsigned n = 0;
+
+	if (ipaddr_is_set(&ic->tun.addr))
+		out[n++] = (struct mgred_prefix){.addr = ic->tun.addr, .plen = ic->tun.plen};
+	for (unsigned i = 0; i < ic->naddrs6 && n < MGRED_MAX_ADDRS; i++)
+		out[n++] = ic->addrs6[i];
+	return n;
 }
 
-bool mgred_iface_has_source(const struct mgred_iface_conf *ic)
+bool mgred_iface_has_prefix(const struct mgred_iface_conf *ic, const struct mgred_prefix *p)
 {
-	return ic->source_dev[0] || ipaddr_is_set(&ic->source_addr);
+	struct mgred_prefix all[MGRED_MAX_ADDRS];
+	unsigned n = mgred_iface_addrs(ic, all);
+
+	for (unsigned i = 0; i < n; i++)
+		if (ipaddr_equal(&all[i].addr, &p->addr) && all[i].plen == p->plen)
+			return true;
+	return false;
 }
 
 bool mgred_iface_is_tunnel(const struct mgred_iface_conf *ic)
 {
-	return ic->multipoint && ic->dataplane != MGRED_DP_KERNEL && mgred_iface_has_source(ic);
+	return ic->tun.multipoint && ic->tun.backend != DP_BACKEND_KERNEL &&
+	       tunnel_conf_has_source(&ic->tun);
 }
 
 unsigned mgred_conf_ntunnels(const struct mgred_conf *c)
@@ -41,23 +62,14 @@ unsigned mgred_conf_ntunnels(const struct mgred_conf *c)
 
 bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b)
 {
-	if (strcmp(a->name, b->name) || strcmp(a->description, b->description) ||
-	    a->multipoint != b->multipoint || a->dataplane != b->dataplane ||
-	    strcmp(a->source_dev, b->source_dev) ||
-	    !ipaddr_equal(&a->source_addr, &b->source_addr) || a->has_key != b->has_key ||
-	    a->key != b->key || a->ttl != b->ttl || a->mtu != b->mtu ||
-	    a->checksum != b->checksum || a->naddrs != b->naddrs)
+	if (!tunnel_conf_equal(&a->tun, &b->tun) || strcmp(a->description, b->description) ||
+	    a->has_key != b->has_key || a->key != b->key || a->ttl != b->ttl || a->mtu != b->mtu ||
+	    a->checksum != b->checksum || a->naddrs6 != b->naddrs6)
 		return false;
-	/* A set: the file's order of ip and ipv6 lines means nothing. */
-	for (unsigned i = 0; i < a->naddrs; i++) {
-		unsigned k = 0;
-
-		while (k < b->naddrs && (!ipaddr_equal(&a->addrs[i].addr, &b->addrs[k].addr) ||
-		                         a->addrs[i].plen != b->addrs[k].plen))
-			k++;
-		if (k == b->naddrs)
+	/* A set: the file's order of ipv6 lines means nothing. */
+	for (unsigned i = 0; i < a->naddrs6; i++)
+		if (!mgred_iface_has_prefix(b, &a->addrs6[i]))
 			return false;
-	}
 	return true;
 }
 
@@ -77,7 +89,8 @@ static void mgred_conf_report(struct conf_reader *r, struct strbuf *why, int lin
  * one underlay are told apart by their key alone (RFC 2890 2.1), so two
  * tunnels with the same source need different keys.
  */
-static int mgred_conf_check(const struct mgred_conf *c, struct conf_reader *r, struct strbuf *why)
+static int mgred_conf_check_all(const struct mgred_conf *c, struct conf_reader *r,
+                                struct strbuf *why)
 {
 	unsigned ntunnels = 0;
 	char msg[256];
@@ -89,7 +102,7 @@ static int mgred_conf_check(const struct mgred_conf *c, struct conf_reader *r, s
 			continue;
 		if (++ntunnels > MGRED_MAX_TUNNELS) {
 			snprintf(msg, sizeof(msg), "at most %d tunnels", MGRED_MAX_TUNNELS);
-			mgred_conf_report(r, why, tc->line, msg);
+			mgred_conf_report(r, why, tc->tun.line, msg);
 			return -1;
 		}
 		for (unsigned k = 0; k < i; k++) {
@@ -97,15 +110,14 @@ static int mgred_conf_check(const struct mgred_conf *c, struct conf_reader *r, s
 			char at[32] = "";
 
 			if (!mgred_iface_is_tunnel(o) || o->has_key != tc->has_key ||
-			    o->key != tc->key || strcmp(o->source_dev, tc->source_dev) ||
-			    !ipaddr_equal(&o->source_addr, &tc->source_addr))
+			    o->key != tc->key || !tunnel_conf_source_equal(&o->tun, &tc->tun))
 				continue;
-			if (o->line)
-				snprintf(at, sizeof(at), " (line %d)", o->line);
+			if (o->tun.line)
+				snprintf(at, sizeof(at), " (line %d)", o->tun.line);
 			snprintf(msg, sizeof(msg),
-			         "interface %s: same tunnel source and key as %s%s", tc->name,
-			         o->name, at);
-			mgred_conf_report(r, why, tc->line, msg);
+			         "interface %s: same tunnel source and key as %s%s", tc->tun.name,
+			         o->tun.name, at);
+			mgred_conf_report(r, why, tc->tun.line, msg);
 			return -1;
 		}
 	}
@@ -117,7 +129,7 @@ static int mgred_conf_read(struct conf_reader *r, struct mgred_conf *conf)
 	int rc = cmd_conf_read(r, &mgred_binding, conf);
 
 	/* Across blocks too, so that every error is reported at once. */
-	if (mgred_conf_check(conf, r, NULL) < 0)
+	if (mgred_conf_check_all(conf, r, NULL) < 0)
 		rc = -1;
 	return rc;
 }
@@ -143,44 +155,22 @@ int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct m
 	return mgred_conf_read(&r, conf);
 }
 
-/* The engine's reasons come as "% ...\n"; a handler's as bare text. */
-static void mgred_conf_reason(struct strbuf *why, const struct strbuf *msg)
+int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why)
 {
-	const char *s = msg->len ? strbuf_str(msg) : "refused";
-	size_t n = strlen(s);
+	return mgred_conf_check_all(c, NULL, why);
+}
 
-	while (n && s[n - 1] == '\n')
-		n--;
-	if (s[0] != '%')
-		strbuf_puts(why, "% ");
-	strbuf_add(why, s, n);
-	strbuf_puts(why, "\n");
+void mgred_conf_free(struct mgred_conf *c)
+{
+	free(c); /* no secrets in mgred's part */
 }
 
 int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
                          struct mgred_conf **cand, struct strbuf *why)
 {
-	struct mgred_conf *c = malloc(sizeof(*c));
-	struct strbuf msg;
-	int rc;
+	void *c;
+	int rc = daemon_conf_candidate(&mgred_daemon, running, header, line, &c, why);
 
-	*cand = NULL;
-	if (!c) {
-		strbuf_puts(why, "% out of memory\n");
-		return -1;
-	}
-	memcpy(c, running, sizeof(*c));
-	strbuf_init(&msg);
-	rc = cmd_conf_apply(&mgred_binding, c, header, line, &msg);
-	if (rc < 0)
-		mgred_conf_reason(why, &msg);
-	else if (rc == 0 && mgred_conf_check(c, NULL, why) < 0)
-		rc = -1;
-	strbuf_free(&msg);
-	if (rc != 0) {
-		free(c);
-		return rc;
-	}
 	*cand = c;
-	return 0;
+	return rc;
 }

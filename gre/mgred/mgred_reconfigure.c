@@ -14,9 +14,10 @@
  *   ip address, ipv6 address                           added to / removed from the TAP
  *
  * What cannot be done now is kept in the configuration and reported as
- * "% mgred: restart mgred to apply: ..." (also logged). Creating and
- * destroying a TAP resets that tunnel's counters and changes its ifindex;
- * the other tunnels, their peers and counters are left alone.
+ * "% mgred: restart mgred to apply: ..." (the skeleton, lib/daemon.h, logs
+ * it too). Creating and destroying a TAP resets that tunnel's counters and
+ * changes its ifindex; the other tunnels, their peers and counters are
+ * left alone.
  */
 #include <errno.h>
 #include <netlink/netlink.h>
@@ -38,7 +39,6 @@ static void mgred_reconf_notice(struct strbuf *notices, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	log_warn("restart mgred to apply: %s", what);
 	strbuf_printf(notices, "%% mgred: restart mgred to apply: %s\n", what);
 }
 
@@ -46,7 +46,7 @@ static const struct mgred_iface_conf *mgred_reconf_find(const struct mgred_conf 
                                                         const char *name)
 {
 	for (unsigned i = 0; c && i < c->nifaces; i++)
-		if (!strcmp(c->ifaces[i].name, name))
+		if (!strcmp(c->ifaces[i].tun.name, name))
 			return &c->ifaces[i];
 	return NULL;
 }
@@ -76,17 +76,11 @@ static int mgred_reconf_addr_del(int ifindex, const struct mgred_prefix *p)
 	return err;
 }
 
-static bool mgred_reconf_has_addr(const struct mgred_iface_conf *ic, const struct mgred_prefix *p)
-{
-	for (unsigned i = 0; i < ic->naddrs; i++)
-		if (ipaddr_equal(&ic->addrs[i].addr, &p->addr) && ic->addrs[i].plen == p->plen)
-			return true;
-	return false;
-}
-
 static void mgred_reconf_addrs(struct mgred_tunnel *t, const struct mgred_iface_conf *ic,
                                struct strbuf *notices)
 {
+	struct mgred_prefix want[MGRED_MAX_ADDRS], have[MGRED_MAX_ADDRS];
+	unsigned nwant = mgred_iface_addrs(ic, want), nhave = mgred_iface_addrs(&t->conf, have);
 	char a[IPADDR_STRLEN];
 	int err;
 
@@ -95,30 +89,32 @@ static void mgred_reconf_addrs(struct mgred_tunnel *t, const struct mgred_iface_
 	 * its neighbour table (the NBMA mappings nhrpd installed), so a
 	 * replaced address or prefix length must never leave it without one.
 	 */
-	for (unsigned i = 0; i < ic->naddrs; i++) {
-		const struct mgred_prefix *p = &ic->addrs[i];
+	for (unsigned i = 0; i < nwant; i++) {
+		const struct mgred_prefix *p = &want[i];
 
-		if (mgred_reconf_has_addr(&t->conf, p))
+		if (mgred_iface_has_prefix(&t->conf, p))
 			continue;
 		err = nlh_addr_add(t->d->nl, t->ifindex, &p->addr, p->plen);
 		if (err < 0)
 			mgred_reconf_notice(notices, "adding %s/%u to %s (%s)",
-			                    ipaddr_format(&p->addr, a), p->plen, ic->name,
+			                    ipaddr_format(&p->addr, a), p->plen, ic->tun.name,
 			                    nlh_strerror(err));
 	}
-	for (unsigned i = 0; i < t->conf.naddrs; i++) {
-		const struct mgred_prefix *p = &t->conf.addrs[i];
+	for (unsigned i = 0; i < nhave; i++) {
+		const struct mgred_prefix *p = &have[i];
 
-		if (mgred_reconf_has_addr(ic, p))
+		if (mgred_iface_has_prefix(ic, p))
 			continue;
 		err = mgred_reconf_addr_del(t->ifindex, p);
 		if (err < 0 && err != -NLE_NOADDR && err != -NLE_OBJ_NOTFOUND)
 			mgred_reconf_notice(notices, "removing %s/%u from %s (%s)",
-			                    ipaddr_format(&p->addr, a), p->plen, ic->name,
+			                    ipaddr_format(&p->addr, a), p->plen, ic->tun.name,
 			                    nlh_strerror(err));
 	}
-	memcpy(t->conf.addrs, ic->addrs, sizeof(ic->addrs));
-	t->conf.naddrs = ic->naddrs;
+	t->conf.tun.addr = ic->tun.addr;
+	t->conf.tun.plen = ic->tun.plen;
+	memcpy(t->conf.addrs6, ic->addrs6, sizeof(ic->addrs6));
+	t->conf.naddrs6 = ic->naddrs6;
 }
 
 /*
@@ -141,7 +137,7 @@ static void mgred_reconf_key(struct mgred_tunnel *t, const struct mgred_iface_co
 			mgred_reconf_notice(notices,
 			                    "tunnel key of %s (%s on the same underlay "
 			                    "receives with that key now)",
-			                    ic->name, o->conf.name);
+			                    ic->tun.name, o->conf.tun.name);
 			return;
 		}
 	}
@@ -171,18 +167,19 @@ static void mgred_reconf_ttl(struct mgred_tunnel *t, const struct mgred_iface_co
 		return;
 	for (unsigned i = 0; i < d->ntunnels; i++) {
 		const struct mgred_tunnel *o = d->tunnels[i];
-		const struct mgred_iface_conf *oc = mgred_reconf_find(new_conf, o->conf.name);
+		const struct mgred_iface_conf *oc = mgred_reconf_find(new_conf, o->conf.tun.name);
 
 		if (o == t || o->ul != t->ul || mgred_reconf_ttl_of(oc ? oc : &o->conf) == want)
 			continue;
 		mgred_reconf_notice(notices,
 		                    "tunnel ttl %u on %s (underlay %s is shared with %s, "
 		                    "whose ttl differs: mgred needs one ttl per underlay)",
-		                    want, ic->name, ipaddr_format(&t->ul->local, a), o->conf.name);
+		                    want, ic->tun.name, ipaddr_format(&t->ul->local, a),
+		                    o->conf.tun.name);
 		return;
 	}
 	if (mgred_underlay_set_ttl(t->ul, want) < 0)
-		mgred_reconf_notice(notices, "tunnel ttl %u on %s (%s)", want, ic->name,
+		mgred_reconf_notice(notices, "tunnel ttl %u on %s (%s)", want, ic->tun.name,
 		                    strerror(errno));
 	else
 		log_notice("underlay %s: ttl %u", ipaddr_format(&t->ul->local, a), want);
@@ -206,30 +203,23 @@ static void mgred_reconf_tunnel(struct mgred_tunnel *t, const struct mgred_iface
 	if (mtu != t->mtu) {
 		err = nlh_link_set(t->d->nl, t->ifindex, mtu, -1);
 		if (err < 0)
-			mgred_reconf_notice(notices, "mtu %u on %s (%s)", mtu, ic->name,
+			mgred_reconf_notice(notices, "mtu %u on %s (%s)", mtu, ic->tun.name,
 			                    nlh_strerror(err));
 		else
 			t->mtu = mtu;
 	}
 	mgred_reconf_addrs(t, ic, notices);
 	memcpy(t->conf.description, ic->description, sizeof(ic->description));
-	t->conf.line = ic->line;
-	log_notice("%s: reconfigured: %s key, checksum %s, ttl %u, mtu %u", ic->name,
+	t->conf.tun.line = ic->tun.line;
+	log_notice("%s: reconfigured: %s key, checksum %s, ttl %u, mtu %u", ic->tun.name,
 	           t->conf.has_key ? "with" : "no", t->conf.checksum ? "on" : "off", t->ul->ttl,
 	           t->mtu);
-}
-
-static bool mgred_reconf_same_source(const struct mgred_iface_conf *a,
-                                     const struct mgred_iface_conf *b)
-{
-	return !strcmp(a->source_dev, b->source_dev) &&
-	       ipaddr_equal(&a->source_addr, &b->source_addr);
 }
 
 /* Has ic changed since old (or is it new)? Untouched blocks are left alone. */
 static bool mgred_reconf_changed(const struct mgred_conf *old, const struct mgred_iface_conf *ic)
 {
-	const struct mgred_iface_conf *was = mgred_reconf_find(old, ic->name);
+	const struct mgred_iface_conf *was = mgred_reconf_find(old, ic->tun.name);
 
 	return !was || !mgred_iface_conf_equal(was, ic);
 }
@@ -246,15 +236,16 @@ void mgred_reconfigure(struct mgred *d, const struct mgred_conf *old,
 	/* Downwards: destroying moves the last tunnel, already seen, into the slot. */
 	for (unsigned i = d->ntunnels; i-- > 0;) {
 		struct mgred_tunnel *t = d->tunnels[i];
-		const struct mgred_iface_conf *ic = mgred_reconf_find(new_conf, t->conf.name);
+		const struct mgred_iface_conf *ic = mgred_reconf_find(new_conf, t->conf.tun.name);
 
 		/* A new source is a new local address: a new lladdr and underlay. */
-		if (!ic || !mgred_iface_is_tunnel(ic) || !mgred_reconf_same_source(&t->conf, ic))
+		if (!ic || !mgred_iface_is_tunnel(ic) ||
+		    !tunnel_conf_source_equal(&t->conf.tun, &ic->tun))
 			mgred_tunnel_destroy(t);
 	}
 	for (unsigned i = 0; i < new_conf->nifaces; i++) {
 		const struct mgred_iface_conf *ic = &new_conf->ifaces[i];
-		struct mgred_tunnel *t = mgred_tunnel_find(d, ic->name);
+		struct mgred_tunnel *t = mgred_tunnel_find(d, ic->tun.name);
 
 		if (t && mgred_reconf_changed(old, ic))
 			mgred_reconf_tunnel(t, ic, new_conf, notices);
@@ -262,13 +253,13 @@ void mgred_reconfigure(struct mgred *d, const struct mgred_conf *old,
 	for (unsigned i = 0; i < new_conf->nifaces; i++) {
 		const struct mgred_iface_conf *ic = &new_conf->ifaces[i];
 
-		if (!mgred_iface_is_tunnel(ic) || mgred_tunnel_find(d, ic->name) ||
+		if (!mgred_iface_is_tunnel(ic) || mgred_tunnel_find(d, ic->tun.name) ||
 		    !mgred_reconf_changed(old, ic))
 			continue;
 		if (mgred_tunnel_create(d, ic) < 0)
 			mgred_reconf_notice(notices,
 			                    "interface %s (it cannot be created now: see "
 			                    "mgred's log)",
-			                    ic->name);
+			                    ic->tun.name);
 	}
 }

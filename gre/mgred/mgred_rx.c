@@ -94,7 +94,7 @@ static void mgred_rx_write(struct mgred_tunnel *t, struct iovec *iov, int iovcnt
 	if (writev(t->tap_fd, iov, iovcnt) < 0) {
 		t->c.drops[MGRED_DROP_RX_TAP_ERROR]++;
 		log_msg_rl(&t->rl, LOG_LVL_WARN, LOG_CAT_GRE, "%s: write to TAP: %s",
-			   t->conf.name, strerror(errno));
+			   t->conf.tun.name, strerror(errno));
 	}
 }
 

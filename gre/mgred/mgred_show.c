@@ -42,11 +42,11 @@ static void mgred_show_json_tunnel(struct json *j, const struct mgred_tunnel *t,
 	char a[IPADDR_STRLEN];
 
 	json_obj_begin(j);
-	json_kv_str(j, "name", t->conf.name);
+	json_kv_str(j, "name", t->conf.tun.name);
 	json_kv_u64(j, "ifindex", (uint64_t)t->ifindex);
 	json_kv_str(j, "dataplane", "userspace");
 	json_kv_str(j, "local", ipaddr_format(&t->local, a));
-	json_kv_str(j, "source_interface", t->conf.source_dev);
+	json_kv_str(j, "source_interface", t->conf.tun.source_dev);
 	json_key(j, "key");
 	if (t->conf.has_key)
 		json_u64(j, t->conf.key);
@@ -109,10 +109,10 @@ static void mgred_show_text_tunnel(struct strbuf *o, const struct mgred_tunnel *
 	uint64_t up = (now - t->created_ms) / 1000;
 
 	strbuf_printf(o, "%s is up, line protocol is up (userspace mGRE, ifindex %d)\n",
-	              t->conf.name, t->ifindex);
+	              t->conf.tun.name, t->ifindex);
 	strbuf_printf(o, "  Tunnel source %s%s%s%s, key ", ipaddr_format(&t->local, a),
-	              t->conf.source_dev[0] ? " (" : "", t->conf.source_dev,
-	              t->conf.source_dev[0] ? ")" : "");
+	              t->conf.tun.source_dev[0] ? " (" : "", t->conf.tun.source_dev,
+	              t->conf.tun.source_dev[0] ? ")" : "");
 	if (t->conf.has_key)
 		strbuf_printf(o, "%u", t->conf.key);
 	else
@@ -166,7 +166,7 @@ int mgred_show_tunnels(struct mgred *d, const char *name, bool json, struct strb
 	for (unsigned i = 0; i < d->ntunnels; i++) {
 		const struct mgred_tunnel *t = d->tunnels[i];
 
-		if (name && strcmp(name, t->conf.name))
+		if (name && strcmp(name, t->conf.tun.name))
 			continue;
 		if (json)
 			mgred_show_json_tunnel(&j, t, now);

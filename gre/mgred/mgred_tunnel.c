@@ -71,7 +71,7 @@ static int mgred_tunnel_open_tap(struct mgred_tunnel *t)
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", t->conf.name);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", t->conf.tun.name);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
 		goto fail;
@@ -103,25 +103,26 @@ static int mgred_tunnel_resolve_source(struct mgred_tunnel *t, unsigned *ul_mtu)
 	int ifindex = 0;
 
 	*ul_mtu = 1500;
-	if (tc->source_dev[0]) {
-		ifindex = nlh_link_index(t->d->nl, tc->source_dev);
+	if (tc->tun.source_dev[0]) {
+		ifindex = nlh_link_index(t->d->nl, tc->tun.source_dev);
 		if (ifindex < 0) {
-			log_err("%s: tunnel source %s: no such interface", tc->name, tc->source_dev);
+			log_err("%s: tunnel source %s: no such interface", tc->tun.name,
+				tc->tun.source_dev);
 			return -1;
 		}
 		if (nlh_link_first_addr(t->d->nl, ifindex, AF_INET, &t->local) < 0) {
-			log_err("%s: tunnel source %s has no IPv4 address", tc->name,
-				tc->source_dev);
+			log_err("%s: tunnel source %s has no IPv4 address", tc->tun.name,
+				tc->tun.source_dev);
 			return -1;
 		}
 	} else {
-		t->local = tc->source_addr;
+		t->local = tc->tun.source_addr;
 		if (nlh_addr_find_link(t->d->nl, &t->local, &ifindex) < 0)
 			ifindex = 0; /* not local (yet): bind() will say so */
 	}
 	if (t->local.family != AF_INET) {
 		log_err("%s: IPv6 underlay is not supported yet by the userspace data plane",
-			tc->name);
+			tc->tun.name);
 		return -1;
 	}
 	if (ifindex > 0)
@@ -152,26 +153,27 @@ static void mgred_tunnel_set_queue_len(const char *name)
 
 static int mgred_tunnel_configure_link(struct mgred_tunnel *t)
 {
+	struct mgred_prefix addrs[MGRED_MAX_ADDRS];
+	unsigned naddrs;
 	int err;
 	char a[IPADDR_STRLEN];
 
-	mgred_tunnel_set_queue_len(t->conf.name);
-	if (mgred_tunnel_neigh_sysctls(t->conf.name) < 0) {
-		log_err("%s: neighbour sysctls: %s", t->conf.name, strerror(errno));
+	mgred_tunnel_set_queue_len(t->conf.tun.name);
+	if (mgred_tunnel_neigh_sysctls(t->conf.tun.name) < 0) {
+		log_err("%s: neighbour sysctls: %s", t->conf.tun.name, strerror(errno));
 		return -1;
 	}
 	err = nlh_link_set(t->d->nl, t->ifindex, t->mtu, 1);
 	if (err < 0) {
-		log_err("%s: set mtu %u and up: %s", t->conf.name, t->mtu, nlh_strerror(err));
+		log_err("%s: set mtu %u and up: %s", t->conf.tun.name, t->mtu, nlh_strerror(err));
 		return -1;
 	}
-	for (unsigned i = 0; i < t->conf.naddrs; i++) {
-		err = nlh_addr_add(t->d->nl, t->ifindex, &t->conf.addrs[i].addr,
-				   t->conf.addrs[i].plen);
+	naddrs = mgred_iface_addrs(&t->conf, addrs);
+	for (unsigned i = 0; i < naddrs; i++) {
+		err = nlh_addr_add(t->d->nl, t->ifindex, &addrs[i].addr, addrs[i].plen);
 		if (err < 0) {
-			log_err("%s: address %s/%u: %s", t->conf.name,
-				ipaddr_format(&t->conf.addrs[i].addr, a), t->conf.addrs[i].plen,
-				nlh_strerror(err));
+			log_err("%s: address %s/%u: %s", t->conf.tun.name,
+				ipaddr_format(&addrs[i].addr, a), addrs[i].plen, nlh_strerror(err));
 			return -1;
 		}
 	}
@@ -196,7 +198,7 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *tc)
 	struct mgred_tunnel *t;
 	char a[IPADDR_STRLEN];
 
-	if (d->ntunnels == MGRED_MAX_TUNNELS || mgred_tunnel_find(d, tc->name))
+	if (d->ntunnels == MGRED_MAX_TUNNELS || mgred_tunnel_find(d, tc->tun.name))
 		return -1;
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -213,13 +215,13 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *tc)
 	t->gre_len = mgred_tunnel_gre_len(tc);
 	t->mtu = mgred_tunnel_want_mtu(t, tc);
 	if (mgred_tunnel_open_tap(t) < 0) {
-		log_err("%s: cannot create TAP device: %s", tc->name, strerror(errno));
+		log_err("%s: cannot create TAP device: %s", tc->tun.name, strerror(errno));
 		goto fail;
 	}
-	t->ifindex = (int)if_nametoindex(tc->name);
+	t->ifindex = (int)if_nametoindex(tc->tun.name);
 	if (t->ifindex <= 0 || mgred_tunnel_configure_link(t) < 0)
 		goto fail;
-	t->ul = mgred_underlay_get(d, &t->local, tc->source_dev,
+	t->ul = mgred_underlay_get(d, &t->local, tc->tun.source_dev,
 				   tc->ttl ? tc->ttl : MGRED_DEFAULT_TTL);
 	if (!t->ul)
 		goto fail;
@@ -227,7 +229,7 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *tc)
 	t->tap_io.data = t;
 	ev_io_start(d->loop, &t->tap_io);
 	d->tunnels[d->ntunnels++] = t;
-	log_notice("%s: up, local %s, %s key, mtu %u, offloads %s", tc->name,
+	log_notice("%s: up, local %s, %s key, mtu %u, offloads %s", tc->tun.name,
 		   ipaddr_format(&t->local, a), tc->has_key ? "with" : "no", t->mtu,
 		   t->offload ? "on" : "off");
 	return 0;
@@ -255,7 +257,7 @@ void mgred_tunnel_destroy(struct mgred_tunnel *t)
 			break;
 		}
 	}
-	log_notice("%s: removed", t->conf.name);
+	log_notice("%s: removed", t->conf.tun.name);
 	free(t->tx);
 	free(t->frames);
 	free(t);
@@ -264,7 +266,7 @@ void mgred_tunnel_destroy(struct mgred_tunnel *t)
 struct mgred_tunnel *mgred_tunnel_find(struct mgred *d, const char *name)
 {
 	for (unsigned i = 0; i < d->ntunnels; i++)
-		if (!strcmp(d->tunnels[i]->conf.name, name))
+		if (!strcmp(d->tunnels[i]->conf.tun.name, name))
 			return d->tunnels[i];
 	return NULL;
 }

@@ -116,7 +116,7 @@ void mgred_tx_flush(struct mgred_tunnel *t)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		log_msg_rl(&t->rl, LOG_LVL_WARN, LOG_CAT_GRE, "%s: send: %s", t->conf.name,
+		log_msg_rl(&t->rl, LOG_LVL_WARN, LOG_CAT_GRE, "%s: send: %s", t->conf.tun.name,
 			   strerror(errno));
 		t->c.drops[MGRED_DROP_TX_SEND_ERROR]++;
 		off++;
@@ -196,7 +196,7 @@ void mgred_tx_tap_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_msg_rl(&t->rl, LOG_LVL_WARN, LOG_CAT_GRE, "%s: read: %s",
-					   t->conf.name, strerror(errno));
+					   t->conf.tun.name, strerror(errno));
 			break;
 		}
 		b->in_frame = true;

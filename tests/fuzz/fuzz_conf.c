@@ -17,18 +17,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void fuzz_conf_check_iface(const struct mgred_iface_conf *ic)
 {
-	unsigned v4 = 0;
-
-	if (!ic->name[0] || strlen(ic->name) >= IFNAMSIZ || ic->naddrs > MGRED_MAX_ADDRS ||
+	if (!ic->tun.name[0] || strlen(ic->tun.name) >= IFNAMSIZ ||
+	    ic->naddrs6 + ipaddr_is_set(&ic->tun.addr) > MGRED_MAX_ADDRS ||
 	    (ic->mtu && ic->mtu < 1280) || ic->ttl > 255 ||
 	    strlen(ic->description) > MGRED_DESC_MAX)
 		abort();
-	for (unsigned i = 0; i < ic->naddrs; i++)
-		v4 += ic->addrs[i].addr.family == AF_INET;
-	if (v4 > 1)
-		abort(); /* `ip address` is the one IPv4 address */
+	for (unsigned i = 0; i < ic->naddrs6; i++)
+		if (ic->addrs6[i].addr.family != AF_INET6)
+			abort(); /* `ip address` (tun.addr) is the one IPv4 address */
 	/* Running tunnels name a source. */
-	if (mgred_iface_is_tunnel(ic) && !ic->source_dev[0] && !ipaddr_is_set(&ic->source_addr))
+	if (mgred_iface_is_tunnel(ic) && !tunnel_conf_has_source(&ic->tun))
 		abort();
 }
 

@@ -132,6 +132,7 @@ static void test_binding_complete(void **state)
 
 static void test_rich(void **state)
 {
+	struct mgred_prefix all[MGRED_MAX_ADDRS];
 	const struct mgred_iface_conf *t;
 	struct ipaddr a;
 
@@ -140,25 +141,25 @@ static void test_rich(void **state)
 	assert_int_equal(conf.nifaces, 4);
 	assert_int_equal(mgred_conf_ntunnels(&conf), 2);
 	t = &conf.ifaces[0];
-	assert_string_equal(t->name, "tun0");
+	assert_string_equal(t->tun.name, "tun0");
 	assert_string_equal(t->description, "DMVPN hub, site#1!");
-	assert_true(t->multipoint && mgred_iface_is_tunnel(t));
-	assert_int_equal(t->dataplane, MGRED_DP_USERSPACE);
-	assert_string_equal(t->source_dev, "eth0");
-	assert_false(ipaddr_is_set(&t->source_addr));
+	assert_true(t->tun.multipoint && mgred_iface_is_tunnel(t));
+	assert_true(t->tun.backend_set && t->tun.backend == DP_BACKEND_USERSPACE);
+	assert_string_equal(t->tun.source_dev, "eth0");
+	assert_false(ipaddr_is_set(&t->tun.source_addr));
 	assert_true(t->has_key);
 	assert_int_equal(t->key, 42);
 	assert_int_equal(t->ttl, 32);
 	assert_int_equal(t->mtu, 1400);
 	assert_true(t->checksum);
-	assert_int_equal(t->naddrs, 3);
-	assert_int_equal(t->line, 2);
+	assert_int_equal(mgred_iface_addrs(t, all), 3);
+	assert_int_equal(t->tun.line, 2);
 	t = &conf.ifaces[1];
-	assert_string_equal(t->name, "tun1");
+	assert_string_equal(t->tun.name, "tun1");
 	assert_int_equal(ipaddr_parse("192.0.2.1", &a), 0);
-	assert_true(ipaddr_equal(&t->source_addr, &a) && !t->source_dev[0]);
+	assert_true(ipaddr_equal(&t->tun.source_addr, &a) && !t->tun.source_dev[0]);
 	assert_true(t->has_key && t->key == 0 && t->ttl == 0 && t->mtu == 0 && !t->checksum);
-	assert_int_equal(t->dataplane, MGRED_DP_UNSET);
+	assert_false(t->tun.backend_set);
 	assert_true(mgred_iface_is_tunnel(t));
 	/* Kept for show running-config, not run: the kernel's, and not a tunnel. */
 	assert_false(mgred_iface_is_tunnel(&conf.ifaces[2]));
@@ -305,6 +306,7 @@ static void live_refused(const char *header, const char *line, const char *want)
 
 static void test_live(void **state)
 {
+	struct mgred_prefix all[MGRED_MAX_ADDRS];
 	struct mgred_conf *cand;
 	struct strbuf why;
 
@@ -313,7 +315,7 @@ static void test_live(void **state)
 	/* A new tunnel, line by line: incomplete until its source comes. */
 	live_ok("", "interface tun1");
 	assert_int_equal(conf.nifaces, 2);
-	assert_int_equal(conf.ifaces[1].line, 0);
+	assert_int_equal(conf.ifaces[1].tun.line, 0);
 	live_ok("interface tun1", "tunnel mode gre multipoint");
 	assert_false(mgred_iface_is_tunnel(&conf.ifaces[1]));
 	live_ok("interface tun1", "tunnel key 43");
@@ -361,12 +363,55 @@ static void test_live(void **state)
 	/* Removals. */
 	live_ok("interface tun0", "no ipv6 address fd00::1/64");
 	live_ok("interface tun0", "no ip address");
-	assert_int_equal(conf.ifaces[0].naddrs, 0);
+	assert_int_equal(mgred_iface_addrs(&conf.ifaces[0], all), 0);
 	live_ok("interface tun1", "tunnel dataplane kernel");
 	assert_int_equal(mgred_conf_ntunnels(&conf), 1);
 	live_ok("", "no interface tun0");
 	assert_int_equal(conf.nifaces, 1);
-	assert_string_equal(conf.ifaces[0].name, "tun1");
+	assert_string_equal(conf.ifaces[0].tun.name, "tun1");
+}
+
+/*
+ * `no ip address X` (gre/tunnel_conf.c, as nhrpd reads it too): X must be
+ * the configured address, or the line is refused, in a file as live;
+ * without X whatever is there goes. The limit of addresses counts the
+ * IPv4 one with the IPv6 ones.
+ */
+static void test_no_ip_address(void **state)
+{
+	struct mgred_prefix all[MGRED_MAX_ADDRS];
+	char text[1024];
+	int n;
+
+	(void)state;
+	expect_error(TUN0 " ip address 10.0.0.1/24\n no ip address 10.0.0.2/24\n",
+	             "test.conf:5: ip address 10.0.0.2/24 is not configured on tun0");
+	expect_error(TUN0 " no ip address 10.0.0.1/24\n",
+	             "test.conf:4: ip address 10.0.0.1/24 is not configured on tun0");
+	load_ok(TUN0 " ip address 10.0.0.1/24\n!\ninterface tun1\n no ip address\n");
+	live_refused("interface tun0", "no ip address 10.0.0.2/24",
+	             "% ip address 10.0.0.2/24 is not configured on tun0\n");
+	live_refused("interface tun1", "no ip address 10.0.0.1/24",
+	             "% ip address 10.0.0.1/24 is not configured on tun1\n");
+	live_ok("interface tun1", "no ip address");
+	/* The address names it; its prefix length need not match (mgred did so). */
+	live_ok("interface tun0", "no ip address 10.0.0.1/16");
+	assert_false(ipaddr_is_set(&conf.ifaces[0].tun.addr));
+	assert_int_equal(mgred_iface_addrs(&conf.ifaces[0], all), 0);
+	/* Eight IPv6 addresses fill the interface: no room for the IPv4 one. */
+	n = snprintf(text, sizeof(text), TUN0);
+	for (int i = 1; i <= MGRED_MAX_ADDRS; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, " ipv6 address fd00::%d/64\n", i);
+	load_ok(text);
+	assert_int_equal(mgred_iface_addrs(&conf.ifaces[0], all), MGRED_MAX_ADDRS);
+	live_refused("interface tun0", "ip address 10.0.0.1/24",
+	             "% at most 8 addresses per interface\n");
+	live_ok("interface tun0", "no ipv6 address fd00::8/64");
+	live_ok("interface tun0", "ip address 10.0.0.1/24");
+	assert_int_equal(mgred_iface_addrs(&conf.ifaces[0], all), MGRED_MAX_ADDRS);
+	assert_int_equal(all[0].addr.family, AF_INET);
+	live_refused("interface tun0", "ipv6 address fd00::9/64",
+	             "% at most 8 addresses per interface\n");
 }
 
 static void test_exec(void **state)
@@ -429,6 +474,7 @@ int main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_reopened_block), cmocka_unit_test(test_not_ours_and_defaults),
 	    cmocka_unit_test(test_live),
+	    cmocka_unit_test(test_no_ip_address),
 	    cmocka_unit_test(test_exec),
 	};
 

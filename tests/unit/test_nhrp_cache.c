@@ -101,7 +101,7 @@ static void expect_request(void)
 	assert_true(h_take(NHRP_RESOLUTION_REQUEST, &p, &to));
 	assert_true(ipaddr_equal(&to, &ifp->nhs[0]->conf.nbma));
 	assert_true(ipaddr_equal(&p.dst_proto, &x));
-	assert_true(ipaddr_equal(&p.src_proto, &ifp->conf.addr));
+	assert_true(ipaddr_equal(&p.src_proto, &ifp->conf.tun.addr));
 	assert_int_equal(p.request_id, ex()->request_id);
 	assert_int_not_equal(p.request_id, 0);
 }

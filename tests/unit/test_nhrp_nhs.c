@@ -34,7 +34,7 @@ static void expect_request(void)
 	assert_true(h_take(NHRP_REGISTRATION_REQUEST, &p, &to));
 	assert_true(ipaddr_equal(&to, &nhs->conf.nbma));
 	assert_true(ipaddr_equal(&p.dst_proto, &nhs->conf.proto));
-	assert_true(ipaddr_equal(&p.src_proto, &ifp->conf.addr));
+	assert_true(ipaddr_equal(&p.src_proto, &ifp->conf.tun.addr));
 	assert_int_equal(p.request_id, nhs->request_id);
 	assert_int_equal(p.n_cie, 1);
 	assert_int_equal(p.cie[0].holding_time, HOLD);
@@ -71,7 +71,7 @@ static void nhs_replies(uint8_t code, uint16_t hold)
 
 	memset(&p, 0, sizeof(p));
 	p.type = NHRP_REGISTRATION_REPLY;
-	p.src_proto = ifp->conf.addr;
+	p.src_proto = ifp->conf.tun.addr;
 	p.src_nbma = ifp->nbma;
 	p.dst_proto = nhs->conf.proto;
 	p.request_id = nhs->request_id;

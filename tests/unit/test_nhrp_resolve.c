@@ -90,7 +90,7 @@ static void resolve_3(void)
 	assert_true(h_take(NHRP_RESOLUTION_REQUEST, &p, &to));
 	assert_true(ipaddr_equal(&to, &hub->nbma)); /* to the NHS */
 	assert_true(ipaddr_equal(&p.dst_proto, &a3));
-	assert_true(ipaddr_equal(&p.src_proto, &sp2->conf.addr));
+	assert_true(ipaddr_equal(&p.src_proto, &sp2->conf.tun.addr));
 	assert_true(ipaddr_equal(&p.src_nbma, &sp2->nbma));
 	assert_int_equal(p.request_id, h_entry(sp2, "10.0.0.3")->request_id);
 	assert_int_equal(p.hop_count, NHRP_HOP_COUNT_DEFAULT);
@@ -245,7 +245,7 @@ static void test_purge_removes(void **state)
 	nhrp_cache_remove(h_entry(hub, "10.0.0.3"), "cleared");
 	assert_true(h_take(NHRP_PURGE_REQUEST, &p, &to));
 	assert_true(ipaddr_equal(&to, &sp2->nbma));
-	assert_true(ipaddr_equal(&p.dst_proto, &sp2->conf.addr));
+	assert_true(ipaddr_equal(&p.dst_proto, &sp2->conf.tun.addr));
 	assert_int_equal(p.n_cie, 1);
 	assert_true(ipaddr_equal(&p.cie[0].proto, &a3));
 	h_dp_frame_send(hub->dp, &to, NHRP_ETHERTYPE, h.taken.data, h.taken.len);

@@ -141,13 +141,13 @@ static void test_hub(void **state)
 	assert_int_equal(conf.nifaces, 1);
 	c = &conf.ifaces[0];
 	assert_true(nhrpd_conf_iface_runs(c));
-	assert_string_equal(c->name, "tun0");
-	assert_string_equal(c->source_dev, "eth0");
-	assert_int_equal(c->backend, DP_BACKEND_USERSPACE);
-	assert_true(c->backend_set);
+	assert_string_equal(c->tun.name, "tun0");
+	assert_string_equal(c->tun.source_dev, "eth0");
+	assert_int_equal(c->tun.backend, DP_BACKEND_USERSPACE);
+	assert_true(c->tun.backend_set);
 	ipaddr_parse("10.0.0.1", &a);
-	assert_true(ipaddr_equal(&c->addr, &a));
-	assert_int_equal(c->plen, 24);
+	assert_true(ipaddr_equal(&c->tun.addr, &a));
+	assert_int_equal(c->tun.plen, 24);
 	assert_int_equal(c->network_id, 7);
 	assert_int_equal(c->holdtime, 600);
 	assert_int_equal(c->auth_len, 8);
@@ -199,7 +199,7 @@ static void test_block_reopened(void **state)
 	        "interface tun0\n tunnel source eth0\n ip address 10.0.0.2/24\n!\n");
 	assert_int_equal(conf.nifaces, 2);
 	assert_int_equal(nhrpd_conf_count_running(&conf), 1);
-	assert_string_equal(conf.ifaces[0].source_dev, "eth0");
+	assert_string_equal(conf.ifaces[0].tun.source_dev, "eth0");
 	expect_error("interface tun0\n tunnel mode gre multipoint\n ip nhrp network-id 1\n!\n"
 	             "interface tun0\n tunnel source eth0\n!\n",
 	             "test.conf:1: interface tun0: 'ip address' is required for NHRP");
@@ -284,6 +284,25 @@ static void test_errors(void **state)
 }
 
 /* More than NHRP_MAX_IFACES NHRP interfaces: refused at the first too many. */
+/*
+ * `no ip address X` (gre/tunnel_conf.c, as mgred reads it): X must be the
+ * configured address, or the line is refused (it used to clear whatever
+ * address there was); without X the address goes, if any.
+ */
+static void test_no_ip_address(void **state)
+{
+	(void)state;
+	expect_error("interface tun0\n ip address 10.0.0.2/24\n no ip address 10.0.0.3/24\n",
+	             "test.conf:3: ip address 10.0.0.3/24 is not configured on tun0");
+	expect_error("interface tun0\n no ip address 10.0.0.2/24\n",
+	             "test.conf:2: ip address 10.0.0.2/24 is not configured on tun0");
+	load_ok("interface tun0\n ip address 10.0.0.2/24\n no ip address 10.0.0.2/24\n"
+	        "interface tun1\n no ip address\n");
+	assert_false(ipaddr_is_set(&conf.ifaces[0].tun.addr));
+	assert_int_equal(conf.ifaces[0].tun.plen, 0);
+	assert_string_equal(written(false), "interface tun0\n!\ninterface tun1\n!\n");
+}
+
 static void test_too_many_interfaces(void **state)
 {
 	struct strbuf text;
@@ -498,6 +517,7 @@ int main(void)
 	    cmocka_unit_test(test_kept_not_run),
 	    cmocka_unit_test(test_block_reopened),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_no_ip_address),
 	    cmocka_unit_test(test_too_many_interfaces),
 	    cmocka_unit_test(test_error_wipes_secret),
 	    cmocka_unit_test(test_zebra),

@@ -247,6 +247,41 @@ static void test_refused_changes_nothing(void **state)
 	explicit_bzero(&ic, sizeof(ic));
 }
 
+/*
+ * `no ip address X` for an X that is not the configured address is
+ * refused, by configure-check as by configure (the shell asks every owner
+ * first, so mgred and nhrpd refuse it alike), and changes nothing; the
+ * configured one is removed, with the restart it needs.
+ */
+static void test_no_ip_address(void **state)
+{
+	struct ipaddr a;
+	const char *out;
+	int rc;
+
+	(void)state;
+	ipaddr_parse("10.0.0.2", &a);
+	out = ctl("configure-check\ninterface " IFN "\nno ip address 10.0.0.9/24", &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(out, "% ip address 10.0.0.9/24 is not configured on " IFN "\n");
+	out = ctl("configure\ninterface " IFN "\nno ip address 10.0.0.9/24", &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(out, "% ip address 10.0.0.9/24 is not configured on " IFN "\n");
+	assert_true(ipaddr_equal(&d.conf->ifaces[0].tun.addr, &a));
+	assert_true(ipaddr_equal(&ifp0()->conf.tun.addr, &a));
+	assert_non_null(strstr(running_config(), "\n ip address 10.0.0.2/24\n"));
+	assert_string_equal(live("no ip address 10.0.0.2/24"),
+	                    "% nhrpd: restart nhrpd to apply: interface " IFN
+	                    ": ip address ('ip address' is required for NHRP)\n");
+	assert_false(ipaddr_is_set(&d.conf->ifaces[0].tun.addr));
+	assert_true(ipaddr_equal(&ifp0()->conf.tun.addr, &a)); /* runs as before */
+	/* Nothing configured now: naming an address is refused, none is fine. */
+	out = ctl("configure\ninterface " IFN "\nno ip address 10.0.0.2/24", &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(out, "% ip address 10.0.0.2/24 is not configured on " IFN "\n");
+	live("no ip address");
+}
+
 static void test_restart_notices(void **state)
 {
 	const char *out;
@@ -255,8 +290,8 @@ static void test_restart_notices(void **state)
 	(void)state;
 	assert_string_equal(live("tunnel source eth9"),
 	                    "% nhrpd: restart nhrpd to apply: interface " IFN ": tunnel source\n");
-	assert_string_equal(d.conf->ifaces[0].source_dev, "eth9");
-	assert_string_equal(ifp0()->conf.source_dev, "eth0"); /* runs as before */
+	assert_string_equal(d.conf->ifaces[0].tun.source_dev, "eth9");
+	assert_string_equal(ifp0()->conf.tun.source_dev, "eth0"); /* runs as before */
 	assert_string_equal(live("ip address 10.0.0.3/24"),
 	                    "% nhrpd: restart nhrpd to apply: interface " IFN ": ip address\n");
 	/* The live part of the same interface still applies. */
@@ -337,7 +372,7 @@ static uint16_t register_at_hub(uint16_t asked)
 	p.type = NHRP_REGISTRATION_REQUEST;
 	ipaddr_parse("10.0.0.7", &p.src_proto);
 	ipaddr_parse("192.0.2.7", &p.src_nbma);
-	p.dst_proto = ifp0()->conf.addr;
+	p.dst_proto = ifp0()->conf.tun.addr;
 	p.n_cie = 1;
 	p.cie[0].holding_time = asked;
 	p.cie[0].proto = p.src_proto;
@@ -386,6 +421,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_maps_and_flags_live, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_auth_live, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refused_changes_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_ip_address, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_restart_notices, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exec, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hub_grants_its_holdtime, setup, teardown),
