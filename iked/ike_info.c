@@ -86,7 +86,12 @@ void ike_info_delete_child(struct ike_sa *sa, uint32_t spi_in)
 	ike_put_spi32(spi, spi_in);
 	ikev2_build_inner_init(&b, inner, sizeof(inner));
 	ikev2_build_delete(&b, IKEV2_PROTO_ESP, 4, spi, 1);
-	ike_request_send(sa, IKE_REQ_DELETE_CHILD, &b);
+	if (ike_request_send(sa, IKE_REQ_DELETE_CHILD, &b) < 0)
+		return;
+	/* Ours (not a pair a rekey replaced): it goes now, and the peer's
+	 * answering Delete ends its half. */
+	if (child_sa_installed(&sa->child) && spi_in == sa->child.spi_in)
+		child_sa_fsm(sa, CHILD_EV_DELETED, NULL);
 }
 
 void ike_sa_delete(struct ike_sa *sa)

@@ -9,7 +9,10 @@
  * request while its own is out (the exchange table allows that in
  * REKEYING, and for a CHILD_SA in ESTABLISHED). Each then holds two new
  * SAs, and RFC 7296 2.8.1 and 2.8.2 decide: the one made with the lowest
- * of the four nonces goes, deleted by the end that made it.
+ * of the four nonces goes, deleted by the end that made it. A CHILD_SA
+ * rekey that meets our IKE SA rekey is refused (2.25.2), and one of ours
+ * that the peer's IKE SA rekey overtook applies to the CHILD_SA where it
+ * moved (ike_rekey_child.c).
  */
 #include <string.h>
 
@@ -64,6 +67,10 @@ void ike_rekey_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	if (m->sa.p[0].protocol == IKEV2_PROTO_IKE)
 		ike_rekey_ike_respond(sa, m);
+	else if (ike_notify_find(m, IKEV2_N_REKEY_SA) && sa->state == IKE_SA_REKEYING)
+		/* 2.25.2: not while we rekey the IKE SA (the CHILD_SA is about
+		 * to move to the new one): the peer tries again later. */
+		ike_rekey_refuse(sa, m->hdr.msg_id, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 	else if (ike_notify_find(m, IKEV2_N_REKEY_SA))
 		ike_rekey_child_respond(sa, m);
 	else

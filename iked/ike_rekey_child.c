@@ -9,6 +9,9 @@
  * out (its request records that), so two new pairs exist. The one made
  * with the lowest of the four nonces is closed by the end that made it;
  * the survivor's initiator deletes the original.
+ *
+ * The peer's IKE SA rekey may overtake the answer to ours: the CHILD_SA
+ * has moved to the new IKE SA by then, and our rekey applies there.
  */
 #include <string.h>
 
@@ -181,6 +184,7 @@ int ike_rekey_child_start(struct ike_sa *sa)
 	    ikev2_random(rk->nonce, sizeof(rk->nonce)) < 0 || ikev2_dh_public(rk->dh, ke, kl) < 0)
 		goto fail;
 	rk->spi = spi;
+	rk->child_spi_in = sa->child.spi_in;
 	ike_put_spi32(old, sa->child.spi_in);
 	ike_proposals_esp_from(esp, ike_esp_pfs(sa->profile, sa->prop.dh, esp), spi, &sap);
 	ikev2_build_inner_init(&b, inner, sizeof(inner));
@@ -213,9 +217,12 @@ static void ike_rekey_child_failed(struct ike_sa *sa, const char *why)
 		child_sa_fsm(sa, CHILD_EV_REKEY_FAILED, NULL);
 }
 
-/* The CHILD_SA the responder's answer makes with ours, into c. */
-static int ike_rekey_child_accept(struct ike_sa *sa, const struct ikev2_msg *m,
-                                  const struct ike_rekey_req *rk, struct child_sa *c)
+/* The CHILD_SA the responder's answer makes with ours, into c (keyed
+ * from sa, the IKE SA of the exchange; its mode and selectors those of
+ * owner's, the one it replaces). */
+static int ike_rekey_child_accept(struct ike_sa *sa, struct ike_sa *owner,
+                                  const struct ikev2_msg *m, const struct ike_rekey_req *rk,
+                                  struct child_sa *c)
 {
 	struct iked_proposal esp[IKED_MAX_PROPOSALS], chosen;
 	struct ikev2_secret gir = {0};
@@ -228,7 +235,7 @@ static int ike_rekey_child_accept(struct ike_sa *sa, const struct ikev2_msg *m,
 		goto out;
 	c->alg = chosen.alg;
 	c->spi_in = (uint32_t)rk->spi;
-	ike_rekey_child_like(&sa->child, c, true);
+	ike_rekey_child_like(&owner->child, c, true);
 	rc = ike_child_keymat(sa, c, &gir, rk->nonce, sizeof(rk->nonce), m->nonce, m->nonce_len);
 out:
 	if (rc < 0)
@@ -237,54 +244,77 @@ out:
 	return rc;
 }
 
+/* Where the CHILD_SA this rekey is for lives now: here; or, the peer's
+ * IKE SA rekey having replaced this IKE SA meanwhile (its answer to ours
+ * overtaken on the way), on the IKE SA that took it along (RFC 7296
+ * 2.18), if it is still the one we rekeyed. NULL: nothing to rekey. */
+static struct ike_sa *ike_rekey_child_owner(struct ike_sa *sa, const struct ike_rekey_req *rk)
+{
+	struct ike_sa *owner = sa;
+
+	if (sa->state == IKE_SA_REPLACED) {
+		owner = ike_sa_by_id(sa->d, sa->replaced_by);
+		if (!owner || rk->crossing.seen || owner->child.spi_in != rk->child_spi_in)
+			return NULL;
+	}
+	return child_sa_installed(&owner->child) ? owner : NULL;
+}
+
+/* Both ends rekeyed the CHILD_SA at once (2.8.1) and ours is answered
+ * with c: true when ours goes (closed here, never installed). Otherwise
+ * ours replaces the pair the peer made, which the peer closes; *old_in
+ * is then the original, which we delete as the survivor's initiator. */
+static bool ike_rekey_child_crossed(struct ike_sa *sa, const struct ikev2_msg *m,
+                                    const struct ike_rekey_req *rk, struct child_sa *c,
+                                    uint32_t *old_in)
+{
+	bool ours_lowest = ike_rekey_first_lowest(
+	    rk->nonce, sizeof(rk->nonce), m->nonce, m->nonce_len, rk->crossing.ni,
+	    rk->crossing.ni_len, rk->crossing.nr, sizeof(rk->crossing.nr));
+
+	log_msg(LOG_LVL_NOTICE, LOG_CAT_IKE, "IKE SA %u: simultaneous CHILD_SA rekey: %s survives",
+	        sa->id, ours_lowest ? "the peer's" : "ours");
+	if (ours_lowest) {
+		ikev2_secret_free(&c->keymat);
+		ike_info_delete_child(sa, c->spi_in);
+		return true;
+	}
+	ike_retire(sa, sa->child.spi_in, sa->child.spi_out);
+	*old_in = rk->crossing.old_spi_in;
+	ike_unretire(sa, *old_in);
+	return false;
+}
+
 void ike_rekey_child_done(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req)
 {
 	const struct ike_rekey_req *rk = &req->rekey;
+	struct ike_sa *owner = ike_rekey_child_owner(sa, rk);
 	uint16_t err = ike_notify_error(m);
-	uint32_t old_in = sa->child.spi_in;
 	struct child_sa c = {0};
+	uint32_t old_in;
 
-	/* The peer's IKE SA rekey took the CHILD_SA along, or the peer
-	 * deleted it, while ours was out: nothing left to rekey here (what
-	 * the peer made on this IKE SA goes with it). */
-	if (!child_sa_installed(&sa->child)) {
+	if (!owner) {
+		/* Deleted meanwhile, or the IKE SA rekey took it along and it
+		 * changed since: what the peer made here goes with this SA. */
 		log_msg(LOG_LVL_INFO, LOG_CAT_IKE,
 		        "IKE SA %u: CHILD_SA rekey answered after the CHILD_SA left", sa->id);
 		return;
 	}
 	if (err) {
-		ike_rekey_child_failed(sa, ikev2_notify_name(err));
+		ike_rekey_child_failed(owner, ikev2_notify_name(err));
 		return;
 	}
-	if (ike_rekey_child_accept(sa, m, rk, &c) < 0) {
-		ike_rekey_child_failed(sa, "unusable answer");
+	if (ike_rekey_child_accept(sa, owner, m, rk, &c) < 0) {
+		ike_rekey_child_failed(owner, "unusable answer");
 		return;
 	}
-	if (rk->crossing.seen) {
-		bool ours_lowest = ike_rekey_first_lowest(
-		    rk->nonce, sizeof(rk->nonce), m->nonce, m->nonce_len, rk->crossing.ni,
-		    rk->crossing.ni_len, rk->crossing.nr, sizeof(rk->crossing.nr));
-
-		log_msg(LOG_LVL_NOTICE, LOG_CAT_IKE,
-		        "IKE SA %u: simultaneous CHILD_SA rekey: %s survives", sa->id,
-		        ours_lowest ? "the peer's" : "ours");
-		if (ours_lowest) {
-			/* Ours was made with the lowest nonce: we close it (it was
-			 * never installed); the peer deletes the original. */
-			ikev2_secret_free(&c.keymat);
-			ike_info_delete_child(sa, c.spi_in);
-			return;
-		}
-		/* The peer closes the one it made (retired here until then);
-		 * ours replaces it, and we delete the original as the
-		 * initiator of the survivor. */
-		ike_retire(sa, sa->child.spi_in, sa->child.spi_out);
-		old_in = rk->crossing.old_spi_in;
-		ike_unretire(sa, old_in);
-	}
-	sa->rekeys++;
-	child_sa_fsm(sa, CHILD_EV_REKEYED, &c);
-	log_msg(LOG_LVL_INFO, LOG_CAT_IKE, "IKE SA %u: CHILD_SA rekeyed (in %08x out %08x)", sa->id,
-	        sa->child.spi_in, sa->child.spi_out);
-	ike_info_delete_child(sa, old_in);
+	old_in = owner->child.spi_in;
+	if (rk->crossing.seen && ike_rekey_child_crossed(owner, m, rk, &c, &old_in))
+		return;
+	owner->rekeys++;
+	child_sa_fsm(owner, CHILD_EV_REKEYED, &c);
+	log_msg(LOG_LVL_INFO, LOG_CAT_IKE, "IKE SA %u: CHILD_SA rekeyed (in %08x out %08x)",
+	        owner->id, owner->child.spi_in, owner->child.spi_out);
+	/* RFC 7296 1.4: under the IKE SA that now carries it. */
+	ike_info_delete_child(owner, old_in);
 }

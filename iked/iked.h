@@ -329,7 +329,8 @@ uint8_t ike_request_exchange(enum ike_request_kind k);
 struct ike_rekey_req {
 	struct ikev2_dh *dh;
 	uint8_t nonce[IKED_NONCE_LEN];
-	uint64_t spi; /* our new IKE SPI, or (low 32 bits) our new inbound ESP SPI */
+	uint64_t spi;          /* our new IKE SPI, or (low 32 bits) our new inbound ESP SPI */
+	uint32_t child_spi_in; /* CHILD_SA: the one this rekeys (our inbound SPI) */
 	/* RFC 7296 2.8.1, 2.8.2: the peer's rekey of the same SA crossed this
 	 * one (we answered it while this was out); decided by the nonces when
 	 * our answer comes. */
@@ -638,7 +639,8 @@ void ike_rekey_child_done(struct ike_sa *sa, struct ikev2_msg *m, struct ike_req
 
 /* ike_info.c */
 void ike_info_liveness(struct ike_sa *sa);
-/* Delete one of our inbound ESP SPIs (after a CHILD_SA rekey, 1.3.3). */
+/* Delete one of our inbound ESP SPIs: a pair a CHILD_SA rekey replaced
+ * (1.3.3), or the CHILD_SA itself (then deleted here at once). */
 void ike_info_delete_child(struct ike_sa *sa, uint32_t spi_in);
 void ike_info_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_info_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req);
