@@ -251,6 +251,7 @@ static inline void pair_stop(void)
 		iked_conf_wipe(&nodes[i].conf);
 		if (nodes[i].psk_path[0])
 			unlink(nodes[i].psk_path);
+		nodes[i].psk_path[0] = '\0';
 		/* A transition the tables do not have is a bug. */
 		assert_int_equal(nodes[i].d.stats.fsm_invalid, 0);
 	}
