@@ -12,19 +12,19 @@
  * half goes into the answer (1.4.1). A pair a rekey replaced first. */
 static void ike_info_delete_esp(struct ike_sa *sa, uint32_t spi, struct ikev2_builder *b)
 {
-	uint8_t ours[4];
+	uint8_t ours[IKEV2_SPI_SIZE_ESP];
 
 	for (unsigned r = 0; r < sa->nretired; r++)
 		if (sa->retired[r].spi_out == spi) {
 			ike_put_spi32(ours, sa->retired[r].spi_in);
-			ikev2_build_delete(b, IKEV2_PROTO_ESP, 4, ours, 1);
+			ikev2_build_delete(b, IKEV2_PROTO_ESP, IKEV2_SPI_SIZE_ESP, ours, 1);
 			sa->retired[r] = sa->retired[--sa->nretired];
 			return;
 		}
 	if (!child_sa_installed(&sa->child) || spi != sa->child.spi_out)
 		return;
 	ike_put_spi32(ours, sa->child.spi_in);
-	ikev2_build_delete(b, IKEV2_PROTO_ESP, 4, ours, 1);
+	ikev2_build_delete(b, IKEV2_PROTO_ESP, IKEV2_SPI_SIZE_ESP, ours, 1);
 	log_msg(LOG_LVL_INFO, LOG_CAT_IKE, "IKE SA %u: peer deleted the CHILD_SA", sa->id);
 	child_sa_fsm(sa, CHILD_EV_DELETED, NULL);
 }
@@ -43,10 +43,11 @@ void ike_info_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 			delete_ike = true;
 			continue;
 		}
-		if (del->protocol != IKEV2_PROTO_ESP || del->spi_size != 4)
+		if (del->protocol != IKEV2_PROTO_ESP || del->spi_size != IKEV2_SPI_SIZE_ESP)
 			continue;
 		for (uint16_t k = 0; k < del->n_spi; k++)
-			ike_info_delete_esp(sa, ike_get_spi32(del->spis + 4 * k), &b);
+			ike_info_delete_esp(sa, ike_get_spi32(del->spis + IKEV2_SPI_SIZE_ESP * k),
+			                    &b);
 	}
 	if (delete_ike) {
 		/* RFC 7296 1.4.1: the response to an IKE SA delete is empty. */
@@ -81,11 +82,11 @@ void ike_info_liveness(struct ike_sa *sa)
 void ike_info_delete_child(struct ike_sa *sa, uint32_t spi_in)
 {
 	struct ikev2_builder b;
-	uint8_t inner[64], spi[4];
+	uint8_t inner[64], spi[IKEV2_SPI_SIZE_ESP];
 
 	ike_put_spi32(spi, spi_in);
 	ikev2_build_inner_init(&b, inner, sizeof(inner));
-	ikev2_build_delete(&b, IKEV2_PROTO_ESP, 4, spi, 1);
+	ikev2_build_delete(&b, IKEV2_PROTO_ESP, IKEV2_SPI_SIZE_ESP, spi, 1);
 	if (ike_request_send(sa, IKE_REQ_DELETE_CHILD, &b) < 0)
 		return;
 	/* Ours (not a pair a rekey replaced): it goes now, and the peer's

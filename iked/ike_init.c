@@ -183,15 +183,12 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_r
 {
 	const struct ikev2_notify *n;
 	struct iked_proposal chosen;
+	uint16_t group;
+	int wanted = ike_proposal_wanted_group(sa->profile, m, &group);
 
-	if ((n = ike_notify_find(m, IKEV2_N_INVALID_KE_PAYLOAD)) && n->len == 2) {
-		uint16_t group = (uint16_t)(n->data[0] << 8 | n->data[1]);
-		bool offered = false;
-
+	if (wanted >= 0) {
 		/* RFC 7296 1.2: retry with the group asked for, if we offered it. */
-		for (unsigned i = 0; i < sa->profile->n_ike; i++)
-			offered |= sa->profile->ike[i].dh == group;
-		if (!offered || group == sa->prop.dh) {
+		if (!wanted || group == sa->prop.dh) {
 			ike_sa_fail(sa, "responder wants a DH group we did not offer");
 			return;
 		}

@@ -170,7 +170,7 @@ int ike_rekey_child_start(struct ike_sa *sa)
 	struct ike_rekey_req *rk = &sa->req.rekey;
 	struct iked_proposal esp[IKED_MAX_PROPOSALS];
 	static struct ikev2_sa_payload sap;
-	uint8_t inner[IKED_MAX_MSG], ke[IKEV2_C_DH_PUBLIC_MAX], old[4];
+	uint8_t inner[IKED_MAX_MSG], ke[IKEV2_C_DH_PUBLIC_MAX], old[IKEV2_SPI_SIZE_ESP];
 	size_t kl = ikev2_dh_public_len(sa->prop.dh);
 	struct ikev2_ts_payload tsi, tsr;
 	struct ikev2_builder b;
@@ -189,7 +189,7 @@ int ike_rekey_child_start(struct ike_sa *sa)
 	ike_proposals_esp_from(esp, ike_esp_pfs(sa->profile, sa->prop.dh, esp), spi, &sap);
 	ikev2_build_inner_init(&b, inner, sizeof(inner));
 	/* RFC 7296 1.3.3: REKEY_SA names the SA being replaced. */
-	ikev2_build_notify(&b, IKEV2_PROTO_ESP, old, 4, IKEV2_N_REKEY_SA, NULL, 0);
+	ikev2_build_notify(&b, IKEV2_PROTO_ESP, old, IKEV2_SPI_SIZE_ESP, IKEV2_N_REKEY_SA, NULL, 0);
 	if (sa->child.transport)
 		ikev2_build_notify(&b, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
 	ikev2_build_sa(&b, &sap);

@@ -203,16 +203,12 @@ static void ike_rekey_ike_failed(struct ike_sa *sa, const char *why)
 static bool ike_rekey_ike_retry(struct ike_sa *sa, const struct ikev2_msg *m,
                                 const struct ike_rekey_req *rk)
 {
-	const struct ikev2_notify *bad_ke = ike_notify_find(m, IKEV2_N_INVALID_KE_PAYLOAD);
-	bool offered = false;
 	uint16_t g;
 
-	if (!bad_ke || bad_ke->len != 2 || sa->state != IKE_SA_REKEYING || !rk->dh)
+	if (sa->state != IKE_SA_REKEYING || !rk->dh ||
+	    ike_proposal_wanted_group(sa->profile, m, &g) <= 0)
 		return false;
-	g = (uint16_t)(bad_ke->data[0] << 8 | bad_ke->data[1]);
-	for (unsigned i = 0; i < sa->profile->n_ike; i++)
-		offered |= sa->profile->ike[i].dh == g;
-	return offered && g != ikev2_dh_group(rk->dh) && ike_rekey_ike_request(sa, g) == 0;
+	return g != ikev2_dh_group(rk->dh) && ike_rekey_ike_request(sa, g) == 0;
 }
 
 /* Both ends rekeyed at once, and ours is answered: which new SA stays. */

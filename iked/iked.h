@@ -598,6 +598,11 @@ int ike_proposal_select(const struct iked_proposal *ours, unsigned n, bool esp,
 int ike_proposal_check(const struct iked_proposal *ours, unsigned n, bool esp,
                        const struct ikev2_sa_payload *theirs, struct iked_proposal *chosen,
                        uint32_t *peer_spi);
+/* RFC 7296 1.2: the DH group an INVALID_KE_PAYLOAD in m asks for, in
+ * *group: 1 when one of p's IKE proposals offers it, 0 when none does,
+ * -1 when m has no such notify (or a malformed one). */
+int ike_proposal_wanted_group(const struct iked_profile *p, const struct ikev2_msg *m,
+                              uint16_t *group);
 const char *ike_encr_name(const struct ikev2_alg *a, char *buf, size_t len);
 const char *ike_integ_name(uint16_t integ);
 const char *ike_prf_name(uint16_t prf);
