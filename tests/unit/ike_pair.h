@@ -259,6 +259,20 @@ static inline void pair_stop(void)
 	wire_n = 0;
 }
 
+static inline int pair_teardown(void **state)
+{
+	(void)state;
+	pair_stop();
+	return 0;
+}
+
+static inline void assert_between(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	if (v < lo || v > hi)
+		fail_msg("%llu not in [%llu, %llu]", (unsigned long long)v, (unsigned long long)lo,
+		         (unsigned long long)hi);
+}
+
 /* The newest SA of node i in state st (the table is newest first). */
 static inline struct ike_sa *pair_sa(int i, enum ike_sa_state st)
 {
@@ -307,16 +321,40 @@ static inline void pair_assert_child_agree(const struct ike_sa *a, const struct 
 	assert_memory_equal(a->child.keymat.p, b->child.keymat.p, a->child.keymat.len);
 }
 
-/* Node i initiates to the other; everything delivered: one IKE SA up on
- * each end, with its CHILD_SA. Returns node i's SA (*peer: the other's). */
-static inline struct ike_sa *pair_establish(int i, struct ike_sa **peer)
+/* Node i starts an IKE SA with the other (IKE_SA_INIT on the wire): its
+ * SA's id. */
+static inline unsigned pair_initiate(int i)
 {
 	unsigned id;
-	struct ike_sa *a, *b;
 
 	assert_int_equal(ike_initiate(&nodes[i].d, nodes[i].conf.profiles[0], &nodes[i].addr,
 	                              &nodes[!i].addr, &id),
 	                 0);
+	return id;
+}
+
+/* Node i's IKE SA through IKE_SA_INIT: its IKE_AUTH request on the wire,
+ * the other's SA half-open (*peer). */
+static inline struct ike_sa *pair_half_open(int i, struct ike_sa **peer)
+{
+	struct ike_sa *a = pair_sa_id(i, pair_initiate(i));
+
+	wire_deliver(0);
+	wire_deliver(0);
+	assert_int_equal(a->state, IKE_SA_AUTH_SENT);
+	assert_int_equal(wire_n, 1);
+	*peer = pair_sa(!i, IKE_SA_HALF_OPEN);
+	assert_non_null(*peer);
+	return a;
+}
+
+/* Node i initiates to the other; everything delivered: one IKE SA up on
+ * each end, with its CHILD_SA. Returns node i's SA (*peer: the other's). */
+static inline struct ike_sa *pair_establish(int i, struct ike_sa **peer)
+{
+	unsigned id = pair_initiate(i);
+	struct ike_sa *a, *b;
+
 	wire_deliver_all();
 	a = pair_sa_id(i, id);
 	b = pair_sa(!i, IKE_SA_ESTABLISHED);

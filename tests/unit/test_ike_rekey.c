@@ -10,20 +10,6 @@
 
 #define BASIC PAIR_PROFILE("")
 
-static int teardown(void **state)
-{
-	(void)state;
-	pair_stop();
-	return 0;
-}
-
-static void assert_between(uint64_t v, uint64_t lo, uint64_t hi)
-{
-	if (v < lo || v > hi)
-		fail_msg("%llu not in [%llu, %llu]", (unsigned long long)v, (unsigned long long)lo,
-		         (unsigned long long)hi);
-}
-
 /* RFC 7296 2.8: compare the lower nonce of each exchange. */
 static bool lowest_first(const uint8_t *a1, const uint8_t *a2, const uint8_t *b1, const uint8_t *b2)
 {
@@ -436,15 +422,15 @@ static void test_delete_child(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_teardown(test_ike_rekey_at_deadline, teardown),
-	    cmocka_unit_test_teardown(test_child_rekey_at_deadline, teardown),
-	    cmocka_unit_test_teardown(test_rekey_waits_for_the_window, teardown),
-	    cmocka_unit_test_teardown(test_crossing_child_rekeys, teardown),
-	    cmocka_unit_test_teardown(test_crossing_ike_rekeys, teardown),
-	    cmocka_unit_test_teardown(test_child_rekey_meets_ike_rekey, teardown),
-	    cmocka_unit_test_teardown(test_child_rekey_answer_overtaken, teardown),
-	    cmocka_unit_test_teardown(test_delete_ike, teardown),
-	    cmocka_unit_test_teardown(test_delete_child, teardown),
+	    cmocka_unit_test_teardown(test_ike_rekey_at_deadline, pair_teardown),
+	    cmocka_unit_test_teardown(test_child_rekey_at_deadline, pair_teardown),
+	    cmocka_unit_test_teardown(test_rekey_waits_for_the_window, pair_teardown),
+	    cmocka_unit_test_teardown(test_crossing_child_rekeys, pair_teardown),
+	    cmocka_unit_test_teardown(test_crossing_ike_rekeys, pair_teardown),
+	    cmocka_unit_test_teardown(test_child_rekey_meets_ike_rekey, pair_teardown),
+	    cmocka_unit_test_teardown(test_child_rekey_answer_overtaken, pair_teardown),
+	    cmocka_unit_test_teardown(test_delete_ike, pair_teardown),
+	    cmocka_unit_test_teardown(test_delete_child, pair_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

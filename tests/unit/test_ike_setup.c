@@ -12,20 +12,6 @@
 
 #define BASIC PAIR_PROFILE("")
 
-static int teardown(void **state)
-{
-	(void)state;
-	pair_stop();
-	return 0;
-}
-
-static void assert_between(uint64_t v, uint64_t lo, uint64_t hi)
-{
-	if (v < lo || v > hi)
-		fail_msg("%llu not in [%llu, %llu]", (unsigned long long)v, (unsigned long long)lo,
-		         (unsigned long long)hi);
-}
-
 /* Both roles: four messages, one SA each end with equal SPIs and keys,
  * the CHILD_SA in both, and its timers at their deadlines. */
 static void test_establish_both_roles(void **state)
@@ -98,9 +84,7 @@ static void test_invalid_ke_retry(void **state)
 	pair_start(PAIR_PROFILE(" proposal aes256gcm16-prfsha384-x25519\n"
 	                        " proposal aes128-sha256-ecp256\n"),
 	           PAIR_PROFILE(" proposal aes128-sha256-ecp256\n"));
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
+	id = pair_initiate(0);
 	wire_deliver(0);
 	/* The answer: INVALID_KE_PAYLOAD naming group 19, and no SA kept. */
 	assert_int_equal(wire_n, 1);
@@ -141,9 +125,7 @@ static void test_cookie_challenge(void **state)
 
 	(void)state;
 	pair_start(BASIC, BASIC "crypto ikev2 cookie-challenge 0\n");
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
+	id = pair_initiate(0);
 	wire_deliver(0);
 	assert_int_equal(nodes[1].d.cookies_sent, 1);
 	assert_null(nodes[1].d.sas);
@@ -172,9 +154,7 @@ static void test_no_proposal_chosen(void **state)
 	(void)state;
 	pair_start(PAIR_PROFILE(" proposal aes128-sha256-ecp256\n"),
 	           PAIR_PROFILE(" proposal aes256-sha512-modp2048\n"));
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
+	id = pair_initiate(0);
 	wire_deliver_all();
 	a = pair_sa_id(0, id);
 	assert_int_equal(a->state, IKE_SA_DEAD);
@@ -199,9 +179,7 @@ static void test_child_refused(void **state)
 	(void)state;
 	pair_start(PAIR_PROFILE(" esp-proposal aes128-sha256\n"),
 	           PAIR_PROFILE(" esp-proposal chacha20poly1305\n"));
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
+	id = pair_initiate(0);
 	wire_deliver_all();
 	a = pair_sa_id(0, id);
 	b = pair_sa(1, IKE_SA_ESTABLISHED);
@@ -228,9 +206,7 @@ static void test_wrong_psk(void **state)
 	iked_conf_wipe(&nodes[1].conf);
 	unlink(nodes[1].psk_path);
 	pair_node_init(1, "another secret", BASIC);
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
+	id = pair_initiate(0);
 	wire_deliver_all();
 	a = pair_sa_id(0, id);
 	b = pair_sa(1, IKE_SA_DEAD);
@@ -269,14 +245,10 @@ static void test_retransmission_backoff(void **state)
 	uint8_t first[IKED_MAX_MSG];
 	size_t first_len;
 	struct ike_sa *a;
-	unsigned id;
 
 	(void)state;
 	pair_start(BASIC, BASIC);
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
-	a = pair_sa_id(0, id);
+	a = pair_sa_id(0, pair_initiate(0));
 	first_len = wire[0].len;
 	memcpy(first, wire[0].data, first_len);
 	wire_drop_all();
@@ -306,17 +278,10 @@ static void test_retransmission_backoff(void **state)
 static void test_retransmission_recovers(void **state)
 {
 	struct ike_sa *a, *b;
-	unsigned id;
 
 	(void)state;
 	pair_start(BASIC, BASIC);
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
-	wire_deliver(0);
-	wire_deliver(0);
-	a = pair_sa_id(0, id);
-	assert_int_equal(a->state, IKE_SA_AUTH_SENT);
+	a = pair_half_open(0, &b);
 	assert_int_equal(wire_exchange(0), IKEV2_EXCHANGE_IKE_AUTH);
 	wire_drop(0);
 	clock_sim_advance(IKED_RETRANSMIT_MS);
@@ -335,14 +300,10 @@ static void test_retransmission_recovers(void **state)
 static void test_duplicate_requests(void **state)
 {
 	struct ike_sa *a;
-	unsigned id;
 
 	(void)state;
 	pair_start(BASIC, BASIC);
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
-	a = pair_sa_id(0, id);
+	a = pair_sa_id(0, pair_initiate(0));
 	wire_duplicate(0);
 	wire_deliver(0);
 	wire_deliver(0);
@@ -375,25 +336,18 @@ static void test_duplicate_requests(void **state)
 static void test_corrupted_request(void **state)
 {
 	struct ike_sa *a, *b;
-	unsigned id;
 
 	(void)state;
 	pair_start(BASIC, BASIC);
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
-	wire_deliver(0);
-	wire_deliver(0);
+	a = pair_half_open(0, &b);
 	wire_corrupt(0, wire[0].len - 3); /* in the ICV */
 	wire_deliver(0);
-	b = pair_sa(1, IKE_SA_HALF_OPEN);
-	assert_non_null(b);
+	assert_int_equal(b->state, IKE_SA_HALF_OPEN);
 	assert_int_equal(b->peer_msg_id, 1);
 	assert_int_equal(nodes[1].d.stats.bad_msg, 1);
 	assert_int_equal(wire_n, 0);
 	clock_sim_advance(IKED_RETRANSMIT_MS);
 	wire_deliver_all();
-	a = pair_sa_id(0, id);
 	assert_int_equal(a->state, IKE_SA_ESTABLISHED);
 	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
 	pair_assert_child_agree(a, b);
@@ -419,18 +373,10 @@ static void run(uint64_t ms, bool deliver)
 static void test_half_open_expiry(void **state)
 {
 	struct ike_sa *a, *b;
-	unsigned id;
 
 	(void)state;
 	pair_start(BASIC, BASIC);
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
-	wire_deliver(0);
-	wire_deliver(0);
-	a = pair_sa_id(0, id);
-	b = pair_sa(1, IKE_SA_HALF_OPEN);
-	assert_non_null(b);
+	a = pair_half_open(0, &b);
 	assert_int_equal(timer_deadline_ms(&b->half_open_timer),
 	                 PAIR_T0 + IKED_HALF_OPEN_TIMEOUT_MS);
 	run(IKED_HALF_OPEN_TIMEOUT_MS - 1, false);
@@ -492,19 +438,19 @@ static void test_dpd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_teardown(test_establish_both_roles, teardown),
-	    cmocka_unit_test_teardown(test_invalid_ke_retry, teardown),
-	    cmocka_unit_test_teardown(test_cookie_challenge, teardown),
-	    cmocka_unit_test_teardown(test_no_proposal_chosen, teardown),
-	    cmocka_unit_test_teardown(test_child_refused, teardown),
-	    cmocka_unit_test_teardown(test_wrong_psk, teardown),
-	    cmocka_unit_test_teardown(test_initial_contact, teardown),
-	    cmocka_unit_test_teardown(test_retransmission_backoff, teardown),
-	    cmocka_unit_test_teardown(test_retransmission_recovers, teardown),
-	    cmocka_unit_test_teardown(test_duplicate_requests, teardown),
-	    cmocka_unit_test_teardown(test_corrupted_request, teardown),
-	    cmocka_unit_test_teardown(test_half_open_expiry, teardown),
-	    cmocka_unit_test_teardown(test_dpd, teardown),
+	    cmocka_unit_test_teardown(test_establish_both_roles, pair_teardown),
+	    cmocka_unit_test_teardown(test_invalid_ke_retry, pair_teardown),
+	    cmocka_unit_test_teardown(test_cookie_challenge, pair_teardown),
+	    cmocka_unit_test_teardown(test_no_proposal_chosen, pair_teardown),
+	    cmocka_unit_test_teardown(test_child_refused, pair_teardown),
+	    cmocka_unit_test_teardown(test_wrong_psk, pair_teardown),
+	    cmocka_unit_test_teardown(test_initial_contact, pair_teardown),
+	    cmocka_unit_test_teardown(test_retransmission_backoff, pair_teardown),
+	    cmocka_unit_test_teardown(test_retransmission_recovers, pair_teardown),
+	    cmocka_unit_test_teardown(test_duplicate_requests, pair_teardown),
+	    cmocka_unit_test_teardown(test_corrupted_request, pair_teardown),
+	    cmocka_unit_test_teardown(test_half_open_expiry, pair_teardown),
+	    cmocka_unit_test_teardown(test_dpd, pair_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

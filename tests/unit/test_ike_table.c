@@ -151,18 +151,10 @@ static void test_auth_sent_refuses_wrong_exchange_answers(void **state)
 {
 	struct ike_sa *a, *b;
 	uint64_t deadline;
-	unsigned id;
 
 	(void)state;
 	pair_start(BASIC, BASIC);
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
-	wire_deliver(0);
-	wire_deliver(0);
-	a = pair_sa_id(0, id);
-	b = pair_sa(1, IKE_SA_HALF_OPEN);
-	assert_int_equal(a->state, IKE_SA_AUTH_SENT);
+	a = pair_half_open(0, &b);
 	wire_drop(0); /* the IKE_AUTH request is lost */
 	deadline = timer_deadline_ms(&a->retransmit_timer);
 	forge(b, 1, IKEV2_EXCHANGE_INFORMATIONAL, true, a->req.msg_id);
@@ -187,19 +179,12 @@ static void test_auth_sent_refuses_wrong_exchange_answers(void **state)
 static struct ike_sa *with_request(enum ike_request_kind k, struct ike_sa **b)
 {
 	struct ike_sa *a;
-	unsigned id;
 
 	*b = NULL;
-	if (k == IKE_REQ_SA_INIT || k == IKE_REQ_AUTH) {
-		assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0],
-		                              &nodes[0].addr, &nodes[1].addr, &id),
-		                 0);
-		a = pair_sa_id(0, id);
-		if (k == IKE_REQ_AUTH) {
-			wire_deliver(0);
-			wire_deliver(0);
-			*b = pair_sa(1, IKE_SA_HALF_OPEN);
-		}
+	if (k == IKE_REQ_SA_INIT) {
+		a = pair_sa_id(0, pair_initiate(0));
+	} else if (k == IKE_REQ_AUTH) {
+		a = pair_half_open(0, b);
 	} else {
 		a = pair_establish(0, b);
 		switch (k) {
@@ -278,14 +263,10 @@ static void test_requests_in_the_wrong_state(void **state)
 	static const uint8_t before_auth[] = {IKEV2_EXCHANGE_CREATE_CHILD_SA,
 	                                      IKEV2_EXCHANGE_INFORMATIONAL, EXCHANGE_UNKNOWN};
 	struct ike_sa *a, *b;
-	unsigned id;
 
 	(void)state;
 	pair_start(BASIC, BASIC);
-	assert_int_equal(ike_initiate(&nodes[0].d, nodes[0].conf.profiles[0], &nodes[0].addr,
-	                              &nodes[1].addr, &id),
-	                 0);
-	a = pair_sa_id(0, id);
+	a = pair_sa_id(0, pair_initiate(0));
 	/* INIT_SENT: no keys; a request from the responder's side. */
 	forge_plain(1, a->ispi, IKEV2_EXCHANGE_IKE_AUTH, 0, 0);
 	deliver_refused(a);
