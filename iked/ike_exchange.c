@@ -36,26 +36,20 @@ struct ike_exchange_row {
 
 static void ike_exchange_unknown(struct ike_sa *sa, struct ikev2_msg *m);
 
-#define REQ(st, ex, fn, what)                                                                      \
-	{                                                                                          \
-		IKE_SA_##st, IKEV2_EXCHANGE_##ex, false, fn, NULL, what                            \
-	}
-#define RESP(st, ex, fn, what)                                                                     \
-	{                                                                                          \
-		IKE_SA_##st, IKEV2_EXCHANGE_##ex, true, NULL, fn, what                             \
-	}
-#define OTHER(st)                                                                                  \
-	{                                                                                          \
-		IKE_SA_##st, IKE_EXCHANGE_UNKNOWN, false, ike_exchange_unknown, NULL,              \
-		    "unknown exchange: NO_ADDITIONAL_SAS"                                          \
-	}
+/* clang-format off */
+#define REQ(st, ex, fn, what)  {IKE_SA_##st, IKEV2_EXCHANGE_##ex, false, fn, NULL, what}
+#define RESP(st, ex, fn, what) {IKE_SA_##st, IKEV2_EXCHANGE_##ex, true, NULL, fn, what}
+#define OTHER(st)              {IKE_SA_##st, IKE_EXCHANGE_UNKNOWN, false, ike_exchange_unknown, \
+                                NULL, "unknown exchange: NO_ADDITIONAL_SAS"}
+/* clang-format on */
 
 static const struct ike_exchange_row ike_exchange_rows[] = {
     /* The peer's requests. Before IKE_AUTH completes only IKE_AUTH (1.2);
      * an SA rekeyed or being deleted is not rekeyed again (2.25). */
     REQ(HALF_OPEN, IKE_AUTH, ike_auth_recv_request, "IKE_AUTH (1.2, 2.15)"),
     REQ(ESTABLISHED, CREATE_CHILD_SA, ike_rekey_recv_request, "rekey (1.3)"),
-    REQ(REKEYING, CREATE_CHILD_SA, ike_rekey_recv_request, "rekey crossing ours (2.8)"),
+    REQ(REKEYING, CREATE_CHILD_SA, ike_rekey_recv_request,
+        "IKE SA rekey crossing ours (2.8.2); CHILD_SA: TEMPORARY_FAILURE (2.25.2)"),
     REQ(REPLACED, CREATE_CHILD_SA, ike_rekey_refuse_busy, "TEMPORARY_FAILURE (2.25)"),
     REQ(DELETING, CREATE_CHILD_SA, ike_rekey_refuse_busy, "TEMPORARY_FAILURE (2.25)"),
     REQ(ESTABLISHED, INFORMATIONAL, ike_info_recv_request, "delete or liveness (1.4)"),
