@@ -61,7 +61,35 @@ static void ike_net_readable(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 static int ike_net_udp_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
-                            uint16_t rport, const uint8_t *msg, size_t len);
+                            uint16_t rport, const uint8_t *msg, size_t len)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} cbuf;
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(rport)};
+	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
+	struct msghdr mh = {
+	    .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov, .msg_iovlen = 1};
+
+	if (remote->family != AF_INET)
+		return -1;
+	to.sin_addr = remote->u.v4;
+	if (local && local->family == AF_INET) {
+		struct in_pktinfo pi = {.ipi_spec_dst = local->u.v4};
+		struct cmsghdr *c;
+
+		memset(&cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf.b;
+		mh.msg_controllen = sizeof(cbuf.b);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	return sendmsg(d->fd4, &mh, 0) < 0 ? -1 : 0;
+}
 
 int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port)
 {
@@ -100,37 +128,6 @@ void ike_net_close(struct iked *d)
 	d->fd4 = -1;
 	if (d->send == ike_net_udp_send)
 		d->send = NULL;
-}
-
-static int ike_net_udp_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
-                            uint16_t rport, const uint8_t *msg, size_t len)
-{
-	union {
-		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cbuf;
-	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(rport)};
-	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
-	struct msghdr mh = {
-	    .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov, .msg_iovlen = 1};
-
-	if (remote->family != AF_INET)
-		return -1;
-	to.sin_addr = remote->u.v4;
-	if (local && local->family == AF_INET) {
-		struct in_pktinfo pi = {.ipi_spec_dst = local->u.v4};
-		struct cmsghdr *c;
-
-		memset(&cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf.b;
-		mh.msg_controllen = sizeof(cbuf.b);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	}
-	return sendmsg(d->fd4, &mh, 0) < 0 ? -1 : 0;
 }
 
 int ike_net_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
