@@ -1,18 +1,16 @@
 /*
  * IKE_AUTH (RFC 7296 1.2, 2.15) with pre-shared keys, and the first
  * CHILD_SA it carries (1.3, 2.9, 2.17): ESP, transport mode when asked
- * (USE_TRANSPORT_MODE, 1.3.1), traffic selectors narrowed to GRE (IP
- * protocol 47) between the two NBMA addresses. A refused CHILD_SA does not
- * fail the IKE SA (2.21.2). AUTH values are compared in constant time;
- * the PSK is never logged.
+ * (USE_TRANSPORT_MODE, 1.3.1), traffic selectors narrowed to GRE between
+ * the two NBMA addresses (ike_child.c). A refused CHILD_SA does not fail
+ * the IKE SA (2.21.2). AUTH values are compared in constant time; the PSK
+ * is never logged.
  */
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "iked/iked.h"
-
-#define IKE_PROTO_GRE 47
 
 void ike_id_format(uint8_t type, const uint8_t *data, size_t len, char *out, size_t cap)
 {
@@ -101,72 +99,16 @@ static int ike_auth_compute(struct ike_sa *sa, bool for_initiator, const uint8_t
 	                      id_body_len, out, out_len);
 }
 
-static void ike_ts_single(struct ikev2_ts_payload *tsp, const struct ipaddr *a)
-{
-	memset(tsp, 0, sizeof(*tsp));
-	tsp->n = 1;
-	tsp->ts[0].type = IKEV2_TS_IPV4_ADDR_RANGE;
-	tsp->ts[0].ip_proto = IKE_PROTO_GRE;
-	tsp->ts[0].start_port = 0;
-	tsp->ts[0].end_port = 65535;
-	tsp->ts[0].start = *a;
-	tsp->ts[0].end = *a;
-}
-
-/* Does some selector of the payload cover GRE from/to address a? */
-static bool ike_ts_covers(const struct ikev2_ts_payload *tsp, const struct ipaddr *a)
-{
-	for (size_t i = 0; i < tsp->n; i++) {
-		const struct ikev2_ts *t = &tsp->ts[i];
-
-		if (t->type != IKEV2_TS_IPV4_ADDR_RANGE ||
-		    (t->ip_proto != 0 && t->ip_proto != IKE_PROTO_GRE))
-			continue;
-		if (memcmp(&t->start.u.v4, &a->u.v4, 4) <= 0 &&
-		    memcmp(&a->u.v4, &t->end.u.v4, 4) <= 0)
-			return true;
-	}
-	return false;
-}
-
-static bool ike_has_notify(const struct ikev2_msg *m, uint16_t type)
-{
-	for (size_t i = 0; i < m->n_notify; i++)
-		if (m->notify[i].type == type)
-			return true;
-	return false;
-}
-
-/* First error notify of a response (2.21), or 0. */
-static uint16_t ike_error_notify(const struct ikev2_msg *m)
-{
-	for (size_t i = 0; i < m->n_notify; i++)
-		if (m->notify[i].type < 16384)
-			return m->notify[i].type;
-	return 0;
-}
-
-static int ike_child_keys(struct ike_sa *sa)
-{
-	struct child_sa *c = &sa->child;
-	size_t one = ikev2_encr_key_len(&c->alg) + ikev2_integ_key_len(c->alg.integ);
-
-	if (ikev2_secret_alloc(&c->keymat, 2 * one) < 0)
-		return -1;
-	/* RFC 7296 2.17: KEYMAT = prf+(SK_d, Ni | Nr). */
-	return ikev2_derive_child_keys(sa->prop.alg.prf, &sa->keys.sk_d, NULL, sa->ni, sa->ni_len,
-	                               sa->nr, sa->nr_len, c->keymat.p, c->keymat.len);
-}
-
 void ike_auth_send_request(struct ike_sa *sa)
 {
 	const struct iked_profile *p = sa->profile;
 	static struct ikev2_sa_payload sap;
 	struct ikev2_ts_payload tsi, tsr;
-	uint8_t inner[IKED_MAX_MSG], out[IKED_MAX_MSG], idt, idd[128], auth[IKEV2_C_PRF_MAX];
+	uint8_t inner[IKED_MAX_MSG], idt, idd[128], auth[IKEV2_C_PRF_MAX];
 	const uint8_t *body;
-	size_t idl, bl, al, n;
+	size_t idl, bl, al;
 	struct ikev2_builder b;
+	int rc;
 
 	ike_local_id(sa, &idt, idd, &idl);
 	ikev2_build_inner_init(&b, inner, sizeof(inner));
@@ -181,32 +123,31 @@ void ike_auth_send_request(struct ike_sa *sa)
 	OPENSSL_cleanse(auth, sizeof(auth));
 	if (!p->tunnel_mode)
 		ikev2_build_notify(&b, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
+	/* Our inbound SPI of the first CHILD_SA, until the answer. */
 	if (ikev2_esp_spi_random(&sa->child.spi_in) < 0) {
 		ike_sa_fail(sa, "no SPI");
 		return;
 	}
 	ike_proposals_esp(p, sa->child.spi_in, &sap);
 	ikev2_build_sa(&b, &sap);
-	ike_ts_single(&tsi, &sa->local);
-	ike_ts_single(&tsr, &sa->remote);
+	ike_ts_gre(&tsi, &sa->local);
+	ike_ts_gre(&tsr, &sa->remote);
 	ikev2_build_ts(&b, IKEV2_PAYLOAD_TSI, &tsi);
 	ikev2_build_ts(&b, IKEV2_PAYLOAD_TSR, &tsr);
-	n = ike_sa_seal(sa, IKEV2_EXCHANGE_IKE_AUTH, false, sa->next_msg_id, &b, out, sizeof(out));
+	rc = ike_request_send(sa, IKE_REQ_AUTH, &b);
 	OPENSSL_cleanse(inner, sizeof(inner));
-	if (!n) {
+	if (rc < 0) {
 		ike_sa_fail(sa, "could not build IKE_AUTH");
 		return;
 	}
-	sa->next_msg_id++;
-	ike_sa_set_state(sa, IKE_SA_AUTH_SENT);
-	ike_sa_send_request(sa, out, n);
+	ike_sa_fsm(sa, IKE_EV_AUTH_SENT);
 }
 
-/* Responder: decide the CHILD_SA; 0 or the error notify to answer. */
-static uint16_t ike_auth_child_responder(struct ike_sa *sa, const struct ikev2_msg *m, uint8_t *num)
+/* Responder: decide the CHILD_SA into c; 0 or the error notify to answer. */
+static uint16_t ike_auth_child_responder(struct ike_sa *sa, const struct ikev2_msg *m,
+                                         struct child_sa *c, uint8_t *num)
 {
 	struct iked_proposal chosen;
-	struct child_sa *c = &sa->child;
 
 	if (!m->has_sa || !m->has_tsi || !m->has_tsr)
 		return IKEV2_N_NO_PROPOSAL_CHOSEN;
@@ -217,41 +158,62 @@ static uint16_t ike_auth_child_responder(struct ike_sa *sa, const struct ikev2_m
 	if (!ike_ts_covers(&m->tsi, &sa->remote) || !ike_ts_covers(&m->tsr, &sa->local))
 		return IKEV2_N_TS_UNACCEPTABLE;
 	c->alg = chosen.alg;
-	c->transport = !sa->profile->tunnel_mode && ike_has_notify(m, IKEV2_N_USE_TRANSPORT_MODE);
-	if (ikev2_esp_spi_random(&c->spi_in) < 0 || ike_child_keys(sa) < 0)
+	c->transport = !sa->profile->tunnel_mode && ike_notify_find(m, IKEV2_N_USE_TRANSPORT_MODE);
+	ike_child_selectors(sa, c, false);
+	if (ikev2_esp_spi_random(&c->spi_in) < 0 ||
+	    ike_child_keymat(sa, c, NULL, sa->ni, sa->ni_len, sa->nr, sa->nr_len) < 0)
 		return IKEV2_N_TEMPORARY_FAILURE;
-	c->tsi = (struct ikev2_ts){
-	    IKEV2_TS_IPV4_ADDR_RANGE, IKE_PROTO_GRE, 0, 65535, sa->remote, sa->remote};
-	c->tsr = (struct ikev2_ts){
-	    IKEV2_TS_IPV4_ADDR_RANGE, IKE_PROTO_GRE, 0, 65535, sa->local, sa->local};
 	return 0;
 }
 
 static void ike_auth_refuse(struct ike_sa *sa, uint16_t notify, const char *why)
 {
-	struct ikev2_builder b;
-	uint8_t inner[64], out[256];
-	size_t n;
-
-	ikev2_build_inner_init(&b, inner, sizeof(inner));
-	ikev2_build_notify(&b, 0, NULL, 0, notify, NULL, 0);
-	n = ike_sa_seal(sa, IKEV2_EXCHANGE_IKE_AUTH, true, sa->last_resp_id, &b, out, sizeof(out));
-	if (n)
-		ike_sa_send_response(sa, out, n);
+	ike_response_notify(sa, IKEV2_EXCHANGE_IKE_AUTH, sa->last_resp_id, notify, NULL, 0);
 	sa->d->stats.bad_auth++;
 	ike_sa_fail(sa, why);
 }
 
-void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
+/* The CHILD_SA's half of the IKE_AUTH response (c accepted), or the
+ * notify that refuses it. */
+static void ike_auth_child_answer(struct ike_sa *sa, struct ikev2_builder *b,
+                                  const struct child_sa *c, uint16_t child_err, uint8_t num)
 {
 	static struct ikev2_sa_payload sap;
-	uint8_t inner[IKED_MAX_MSG], out[IKED_MAX_MSG], idt, idd[128], want[IKEV2_C_PRF_MAX];
-	uint8_t auth[IKEV2_C_PRF_MAX], num = 0;
 	struct ikev2_ts_payload tsi, tsr;
+
+	if (child_err) {
+		ikev2_build_notify(b, 0, NULL, 0, child_err, NULL, 0);
+		return;
+	}
+	if (c->transport)
+		ikev2_build_notify(b, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
+	ike_proposals_esp(sa->profile, c->spi_in, &sap);
+	for (unsigned i = 0; i < sa->profile->n_esp; i++)
+		if (sa->profile->esp[i].alg.encr == c->alg.encr &&
+		    sa->profile->esp[i].alg.encr_bits == c->alg.encr_bits &&
+		    sa->profile->esp[i].alg.integ == c->alg.integ) {
+			sap.p[0] = sap.p[i];
+			break;
+		}
+	sap.p[0].num = num;
+	sap.n = 1;
+	ikev2_build_sa(b, &sap);
+	ike_ts_gre(&tsi, &sa->remote);
+	ike_ts_gre(&tsr, &sa->local);
+	ikev2_build_ts(b, IKEV2_PAYLOAD_TSI, &tsi);
+	ikev2_build_ts(b, IKEV2_PAYLOAD_TSR, &tsr);
+}
+
+void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
+{
+	uint8_t inner[IKED_MAX_MSG], idt, idd[128], want[IKEV2_C_PRF_MAX];
+	uint8_t auth[IKEV2_C_PRF_MAX], num = 0;
+	struct child_sa c = {0};
 	struct ikev2_builder b;
 	const uint8_t *body;
-	size_t wl, idl, bl, al, n;
+	size_t wl, idl, bl, al;
 	uint16_t child_err;
+	int rc;
 
 	if (!m->has_idi || !m->has_auth || m->auth_method != IKEV2_AUTH_SHARED_KEY_MIC) {
 		ike_auth_refuse(sa, IKEV2_N_AUTHENTICATION_FAILED, "IKE_AUTH without a PSK AUTH");
@@ -269,75 +231,75 @@ void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	OPENSSL_cleanse(want, sizeof(want));
 	ike_id_format(m->idi.type, m->idi.data, m->idi.len, sa->peer_id, sizeof(sa->peer_id));
-	child_err = ike_auth_child_responder(sa, m, &num);
+	child_err = ike_auth_child_responder(sa, m, &c, &num);
 
 	ike_local_id(sa, &idt, idd, &idl);
 	ikev2_build_inner_init(&b, inner, sizeof(inner));
 	ikev2_build_id(&b, IKEV2_PAYLOAD_IDR, idt, idd, idl);
 	body = ikev2_build_last_body(&b, &bl);
 	if (!body || ike_auth_compute(sa, false, body, bl, auth, &al) < 0) {
+		ikev2_secret_free(&c.keymat);
 		ike_sa_fail(sa, "could not compute AUTH");
 		return;
 	}
 	ikev2_build_auth(&b, IKEV2_AUTH_SHARED_KEY_MIC, auth, al);
 	OPENSSL_cleanse(auth, sizeof(auth));
-	if (child_err) {
-		ikev2_build_notify(&b, 0, NULL, 0, child_err, NULL, 0);
-		sa->child.state = CHILD_SA_FAILED;
-		sa->child.failure = child_err;
-	} else {
-		if (sa->child.transport)
-			ikev2_build_notify(&b, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
-		ike_proposals_esp(sa->profile, sa->child.spi_in, &sap);
-		for (unsigned i = 0; i < sa->profile->n_esp; i++)
-			if (sa->profile->esp[i].alg.encr == sa->child.alg.encr &&
-			    sa->profile->esp[i].alg.encr_bits == sa->child.alg.encr_bits &&
-			    sa->profile->esp[i].alg.integ == sa->child.alg.integ) {
-				sap.p[0] = sap.p[i];
-				break;
-			}
-		sap.p[0].num = num;
-		sap.n = 1;
-		ikev2_build_sa(&b, &sap);
-		ike_ts_single(&tsi, &sa->remote);
-		ike_ts_single(&tsr, &sa->local);
-		ikev2_build_ts(&b, IKEV2_PAYLOAD_TSI, &tsi);
-		ikev2_build_ts(&b, IKEV2_PAYLOAD_TSR, &tsr);
-	}
-	n = ike_sa_seal(sa, IKEV2_EXCHANGE_IKE_AUTH, true, m->hdr.msg_id, &b, out, sizeof(out));
+	ike_auth_child_answer(sa, &b, &c, child_err, num);
+	rc = ike_response_send(sa, IKEV2_EXCHANGE_IKE_AUTH, m->hdr.msg_id, &b);
 	OPENSSL_cleanse(inner, sizeof(inner));
-	if (!n) {
+	if (rc < 0) {
+		ikev2_secret_free(&c.keymat);
 		ike_sa_fail(sa, "could not build the IKE_AUTH response");
 		return;
 	}
-	ike_sa_send_response(sa, out, n);
-	timer_stop(&sa->timer);
-	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
-	ike_sa_arm_timers(sa);
+	ike_sa_fsm(sa, IKE_EV_AUTHENTICATED);
 	/* RFC 7296 2.4: INITIAL_CONTACT: the peer has no other SA with us. */
-	if (ike_has_notify(m, IKEV2_N_INITIAL_CONTACT))
+	if (ike_notify_find(m, IKEV2_N_INITIAL_CONTACT))
 		for (struct ike_sa *o = sa->d->sas; o; o = o->next)
-			if (o != sa && o->state == IKE_SA_ESTABLISHED &&
-			    ipaddr_equal(&o->remote, &sa->remote) &&
+			if (o != sa && ike_sa_is_up(o) && ipaddr_equal(&o->remote, &sa->remote) &&
 			    !strcmp(o->peer_id, sa->peer_id))
 				ike_sa_fail(o, "replaced: the peer sent INITIAL_CONTACT");
-	if (!child_err) {
-		sa->child.we_initiated = false;
-		sa->child.state = CHILD_SA_INSTALLED;
-		sa->child.established_ms = clock_now_ms();
-		iked_keylog_child(sa);
-		ike_child_event(sa, true);
+	if (child_err) {
+		ikev2_secret_free(&c.keymat);
+		sa->child.failure = child_err;
+		child_sa_fsm(sa, CHILD_EV_REFUSED, NULL);
+	} else {
+		child_sa_fsm(sa, CHILD_EV_INSTALLED, &c);
 	}
 }
 
-void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
+/* Initiator: the CHILD_SA the responder accepted into c; 0, or the notify
+ * that says why there is none. */
+static uint16_t ike_auth_child_initiator(struct ike_sa *sa, const struct ikev2_msg *m,
+                                         struct child_sa *c)
+{
+	struct iked_proposal chosen;
+	uint16_t err = ike_notify_error(m);
+
+	if (err || !m->has_sa || !m->has_tsi || !m->has_tsr ||
+	    ike_proposal_check(sa->profile->esp, sa->profile->n_esp, true, &m->sa, &chosen,
+	                       &c->spi_out) < 0 ||
+	    !ike_ts_covers(&m->tsi, &sa->local) || !ike_ts_covers(&m->tsr, &sa->remote))
+		return err ? err : IKEV2_N_NO_PROPOSAL_CHOSEN;
+	c->alg = chosen.alg;
+	c->spi_in = sa->child.spi_in;
+	c->transport = ike_notify_find(m, IKEV2_N_USE_TRANSPORT_MODE);
+	ike_child_selectors(sa, c, true);
+	if (ike_child_keymat(sa, c, NULL, sa->ni, sa->ni_len, sa->nr, sa->nr_len) < 0) {
+		ikev2_secret_free(&c->keymat);
+		return IKEV2_N_TEMPORARY_FAILURE;
+	}
+	return 0;
+}
+
+void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req)
 {
 	uint8_t want[IKEV2_C_PRF_MAX];
-	struct iked_proposal chosen;
-	struct child_sa *c = &sa->child;
-	uint16_t err = ike_error_notify(m);
+	uint16_t err = ike_notify_error(m);
+	struct child_sa c = {0};
 	size_t wl;
 
+	(void)req;
 	if (err == IKEV2_N_AUTHENTICATION_FAILED || !m->has_idr || !m->has_auth) {
 		sa->d->stats.bad_auth++;
 		ike_sa_fail(sa, err ? "responder: AUTHENTICATION_FAILED"
@@ -358,32 +320,15 @@ void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	OPENSSL_cleanse(want, sizeof(want));
 	ike_id_format(m->idr.type, m->idr.data, m->idr.len, sa->peer_id, sizeof(sa->peer_id));
-	ike_sa_set_state(sa, IKE_SA_ESTABLISHED);
-	ike_sa_arm_timers(sa);
+	ike_sa_fsm(sa, IKE_EV_AUTHENTICATED);
 	/* The CHILD_SA (RFC 7296 1.2): accepted, or refused with a notify. */
-	if (err || !m->has_sa || !m->has_tsi || !m->has_tsr ||
-	    ike_proposal_check(sa->profile->esp, sa->profile->n_esp, true, &m->sa, &chosen,
-	                       &c->spi_out) < 0 ||
-	    !ike_ts_covers(&m->tsi, &sa->local) || !ike_ts_covers(&m->tsr, &sa->remote)) {
-		c->state = CHILD_SA_FAILED;
-		c->failure = err ? err : IKEV2_N_NO_PROPOSAL_CHOSEN;
+	err = ike_auth_child_initiator(sa, m, &c);
+	if (err) {
+		sa->child.failure = err;
 		log_msg(LOG_LVL_WARN, LOG_CAT_IKE, "IKE SA %u: CHILD_SA refused: %s", sa->id,
-		        ikev2_notify_name(c->failure));
+		        ikev2_notify_name(err));
+		child_sa_fsm(sa, CHILD_EV_REFUSED, NULL);
 		return;
 	}
-	c->alg = chosen.alg;
-	c->we_initiated = true;
-	c->transport = ike_has_notify(m, IKEV2_N_USE_TRANSPORT_MODE);
-	c->tsi = (struct ikev2_ts){
-	    IKEV2_TS_IPV4_ADDR_RANGE, IKE_PROTO_GRE, 0, 65535, sa->local, sa->local};
-	c->tsr = (struct ikev2_ts){
-	    IKEV2_TS_IPV4_ADDR_RANGE, IKE_PROTO_GRE, 0, 65535, sa->remote, sa->remote};
-	if (ike_child_keys(sa) < 0) {
-		c->state = CHILD_SA_FAILED;
-		return;
-	}
-	c->state = CHILD_SA_INSTALLED;
-	c->established_ms = clock_now_ms();
-	iked_keylog_child(sa);
-	ike_child_event(sa, true);
+	child_sa_fsm(sa, CHILD_EV_INSTALLED, &c);
 }

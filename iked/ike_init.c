@@ -11,7 +11,7 @@
 #include "iked/iked.h"
 
 /* RFC 7296 2.23: hashes of (SPIs, address, port) of both ends. */
-void ike_nat_notifies(struct ike_sa *sa, struct ikev2_builder *b)
+static void ike_nat_notifies(struct ike_sa *sa, struct ikev2_builder *b)
 {
 	uint8_t h[IKEV2_C_NAT_HASH_LEN];
 	uint16_t lport = sa->d->port;
@@ -62,6 +62,28 @@ out:
 	ikev2_dh_free(sa->dh);
 	sa->dh = NULL;
 	return rc;
+}
+
+/* Answer an IKE_SA_INIT request with an unprotected error notify (no SA
+ * is made: RFC 7296 1.2, 2.6). */
+static void ike_send_init_error(struct iked *d, const struct ikev2_msg *req,
+                                const struct ipaddr *local, const struct ipaddr *remote,
+                                uint16_t rport, uint16_t notify, const uint8_t *data, size_t len)
+{
+	struct ikev2_header h = {
+	    .ispi = req->hdr.ispi,
+	    .exchange = IKEV2_EXCHANGE_IKE_SA_INIT,
+	    .flags = IKEV2_FLAG_RESPONSE,
+	};
+	struct ikev2_builder b;
+	uint8_t out[256];
+	size_t n;
+
+	ikev2_build_init(&b, out, sizeof(out), &h);
+	ikev2_build_notify(&b, 0, NULL, 0, notify, data, len);
+	n = ikev2_build_finish(&b);
+	if (n)
+		ike_net_send(d, local, remote, rport, out, n);
 }
 
 /* RFC 7296 2.6: a cookie the responder can check without state:
@@ -133,9 +155,7 @@ static int ike_init_send_request(struct ike_sa *sa)
 		return -1;
 	memcpy(sa->init_req, out, n);
 	sa->init_req_len = n;
-	sa->next_msg_id = 1;
-	ike_sa_send_request(sa, out, n);
-	return 0;
+	return ike_request_send_init(sa, out, n);
 }
 
 int ike_initiate(struct iked *d, const struct iked_profile *p, const struct ipaddr *local,
@@ -153,33 +173,22 @@ int ike_initiate(struct iked *d, const struct iked_profile *p, const struct ipad
 		ike_sa_fail(sa, "could not build IKE_SA_INIT");
 		return -1;
 	}
-	ike_sa_set_state(sa, IKE_SA_INIT_SENT);
+	ike_sa_fsm(sa, IKE_EV_INIT_SENT);
 	*id = sa->id;
 	return 0;
 }
 
-static const struct ikev2_notify *ike_find_notify(const struct ikev2_msg *m, uint16_t type)
-{
-	for (size_t i = 0; i < m->n_notify; i++)
-		if (m->notify[i].type == type)
-			return &m->notify[i];
-	return NULL;
-}
-
-/* Initiator: the responder's answer to IKE_SA_INIT. */
-void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, const uint8_t *pkt, size_t len)
+/* Initiator: the responder's answer to IKE_SA_INIT (req: ours, answered). */
+void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req)
 {
 	const struct ikev2_notify *n;
 	struct iked_proposal chosen;
+	uint16_t group;
+	int wanted = ike_proposal_wanted_group(sa->profile, m, &group);
 
-	if ((n = ike_find_notify(m, IKEV2_N_INVALID_KE_PAYLOAD)) && n->len == 2) {
-		uint16_t group = (uint16_t)(n->data[0] << 8 | n->data[1]);
-		bool offered = false;
-
+	if (wanted >= 0) {
 		/* RFC 7296 1.2: retry with the group asked for, if we offered it. */
-		for (unsigned i = 0; i < sa->profile->n_ike; i++)
-			offered |= sa->profile->ike[i].dh == group;
-		if (!offered || group == sa->prop.dh) {
+		if (!wanted || group == sa->prop.dh) {
 			ike_sa_fail(sa, "responder wants a DH group we did not offer");
 			return;
 		}
@@ -190,7 +199,7 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, const uint8_
 			ike_sa_fail(sa, "could not retry IKE_SA_INIT");
 		return;
 	}
-	if ((n = ike_find_notify(m, IKEV2_N_COOKIE))) {
+	if ((n = ike_notify_find(m, IKEV2_N_COOKIE))) {
 		/* RFC 7296 2.6: the same request again, with the cookie. */
 		if (n->len < 1 || n->len > sizeof(sa->cookie) || ++sa->cookie_tries > 3) {
 			ike_sa_fail(sa, "responder keeps asking for a cookie");
@@ -202,7 +211,7 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, const uint8_
 			ike_sa_fail(sa, "could not retry IKE_SA_INIT with the cookie");
 		return;
 	}
-	if ((n = ike_find_notify(m, IKEV2_N_NO_PROPOSAL_CHOSEN))) {
+	if ((n = ike_notify_find(m, IKEV2_N_NO_PROPOSAL_CHOSEN))) {
 		sa->d->stats.no_proposal++;
 		ike_sa_fail(sa, "responder: NO_PROPOSAL_CHOSEN");
 		return;
@@ -221,20 +230,17 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, const uint8_
 		ike_sa_fail(sa, "bad responder nonce");
 		return;
 	}
-	free(sa->out_req);
-	sa->out_req = NULL;
-	timer_stop(&sa->timer);
 	sa->prop = chosen;
 	sa->rspi = m->hdr.rspi;
 	memcpy(sa->nr, m->nonce, m->nonce_len);
 	sa->nr_len = m->nonce_len;
-	sa->init_resp = malloc(len);
+	sa->init_resp = malloc(req->answer_len);
 	if (!sa->init_resp) {
 		ike_sa_fail(sa, "out of memory");
 		return;
 	}
-	memcpy(sa->init_resp, pkt, len);
-	sa->init_resp_len = len;
+	memcpy(sa->init_resp, req->answer, req->answer_len);
+	sa->init_resp_len = req->answer_len;
 	ike_nat_check(sa, m);
 	if (ike_init_keys(sa, m->ke, m->ke_len) < 0) {
 		ike_sa_fail(sa, "bad responder KE (RFC 6989 checks) or key derivation failed");
@@ -359,8 +365,7 @@ void ike_init_recv_request(struct iked *d, struct ikev2_msg *m, const uint8_t *p
 	}
 	sa->last_resp_id = 0;
 	sa->peer_msg_id = 1;
-	ike_sa_send_response(sa, out, n);
-	ike_sa_set_state(sa, IKE_SA_HALF_OPEN);
-	timer_start_ms(&sa->timer, IKED_HALF_OPEN_TIMEOUT_MS);
+	ike_response_send_plain(sa, out, n);
+	ike_sa_fsm(sa, IKE_EV_INIT_ANSWERED);
 	iked_keylog_ike(sa);
 }

@@ -3,6 +3,10 @@
  * which of our addresses a request arrived, so that the answer leaves from
  * it and the NAT detection hashes use it. NAT traversal (UDP 4500, RFC
  * 7296 2.23) is not implemented yet.
+ *
+ * Every message iked sends goes through d->send: opening the socket puts
+ * its sender there, and tests put an in-memory wire there instead (and
+ * call ike_recv() themselves), so that two ikeds talk in one process.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -56,44 +60,8 @@ static void ike_net_readable(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-	int one = 1, fd;
-
-	if (bind_addr && bind_addr->family == AF_INET)
-		sa.sin_addr = bind_addr->u.v4;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = errno;
-
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	d->fd4 = fd;
-	d->port = port;
-	ev_io_init(&d->io4, ike_net_readable, fd, EV_READ);
-	d->io4.data = d;
-	ev_io_start(d->loop, &d->io4);
-	return 0;
-}
-
-void ike_net_close(struct iked *d)
-{
-	if (d->fd4 < 0)
-		return;
-	ev_io_stop(d->loop, &d->io4);
-	close(d->fd4);
-	d->fd4 = -1;
-}
-
-int ike_net_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
-                 uint16_t rport, const uint8_t *msg, size_t len)
+static int ike_net_udp_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
+                            uint16_t rport, const uint8_t *msg, size_t len)
 {
 	union {
 		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
@@ -120,7 +88,52 @@ int ike_net_send(struct iked *d, const struct ipaddr *local, const struct ipaddr
 		c->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	}
-	if (sendmsg(d->fd4, &mh, 0) < 0)
+	return sendmsg(d->fd4, &mh, 0) < 0 ? -1 : 0;
+}
+
+int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int one = 1, fd;
+
+	if (bind_addr && bind_addr->family == AF_INET)
+		sa.sin_addr = bind_addr->u.v4;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	d->fd4 = fd;
+	d->port = port;
+	d->send = ike_net_udp_send;
+	ev_io_init(&d->io4, ike_net_readable, fd, EV_READ);
+	d->io4.data = d;
+	ev_io_start(d->loop, &d->io4);
+	return 0;
+}
+
+void ike_net_close(struct iked *d)
+{
+	if (d->fd4 < 0)
+		return;
+	ev_io_stop(d->loop, &d->io4);
+	close(d->fd4);
+	d->fd4 = -1;
+	if (d->send == ike_net_udp_send)
+		d->send = NULL;
+}
+
+int ike_net_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
+                 uint16_t rport, const uint8_t *msg, size_t len)
+{
+	if (!d->send || d->send(d, local, remote, rport, msg, len) < 0)
 		return -1;
 	d->stats.tx++;
 	return 0;

@@ -172,11 +172,8 @@ void ike_proposals_esp_from(const struct iked_proposal *props, unsigned n, uint3
 		struct ikev2_proposal *pp = &sa->p[i];
 
 		pp->num = (uint8_t)(i + 1);
-		pp->spi_size = 4;
-		pp->spi[0] = (uint8_t)(spi >> 24);
-		pp->spi[1] = (uint8_t)(spi >> 16);
-		pp->spi[2] = (uint8_t)(spi >> 8);
-		pp->spi[3] = (uint8_t)spi;
+		pp->spi_size = IKEV2_SPI_SIZE_ESP;
+		ike_put_spi32(pp->spi, spi);
 		ike_proposal_to_payload(&props[i], true, pp);
 	}
 	sa->n = n < IKEV2_MAX_PROPOSALS ? n : IKEV2_MAX_PROPOSALS;
@@ -199,16 +196,17 @@ static bool ike_proposal_matches(const struct iked_proposal *ours, bool esp,
                                  const struct ikev2_proposal *theirs, bool strict)
 {
 	bool encr = false, integ = false, prf = false, dh = false, esn = false;
-	unsigned count[6] = {0};
+	unsigned count[IKEV2_TRANSFORM_ESN + 1] = {0};
 
 	if (theirs->protocol != (esp ? IKEV2_PROTO_ESP : IKEV2_PROTO_IKE))
 		return false;
-	if (esp ? theirs->spi_size != 4 : (theirs->spi_size != 0 && theirs->spi_size != 8))
+	if (esp ? theirs->spi_size != IKEV2_SPI_SIZE_ESP
+	        : (theirs->spi_size != 0 && theirs->spi_size != IKEV2_SPI_SIZE_IKE))
 		return false;
 	for (size_t i = 0; i < theirs->n_transforms; i++) {
 		const struct ikev2_transform *t = &theirs->t[i];
 
-		if (t->type >= 1 && t->type <= 5)
+		if (t->type >= IKEV2_TRANSFORM_ENCR && t->type <= IKEV2_TRANSFORM_ESN)
 			count[t->type]++;
 		else if (strict)
 			return false;
@@ -247,9 +245,7 @@ static bool ike_proposal_matches(const struct iked_proposal *ours, bool esp,
 
 static uint32_t ike_proposal_spi(const struct ikev2_proposal *pp)
 {
-	return pp->spi_size == 4 ? (uint32_t)pp->spi[0] << 24 | (uint32_t)pp->spi[1] << 16 |
-	                               (uint32_t)pp->spi[2] << 8 | pp->spi[3]
-	                         : 0;
+	return pp->spi_size == IKEV2_SPI_SIZE_ESP ? ike_get_spi32(pp->spi) : 0;
 }
 
 int ike_proposal_select(const struct iked_proposal *ours, unsigned n, bool esp,
@@ -350,4 +346,18 @@ const char *ike_dh_name(uint16_t group)
 	default:
 		return "NONE";
 	}
+}
+
+int ike_proposal_wanted_group(const struct iked_profile *p, const struct ikev2_msg *m,
+                              uint16_t *group)
+{
+	const struct ikev2_notify *n = ike_notify_find(m, IKEV2_N_INVALID_KE_PAYLOAD);
+
+	if (!n || n->len != 2)
+		return -1;
+	*group = (uint16_t)(n->data[0] << 8 | n->data[1]);
+	for (unsigned i = 0; i < p->n_ike; i++)
+		if (p->ike[i].dh == *group)
+			return 1;
+	return 0;
 }

@@ -10,6 +10,7 @@
  *   rekey ike|child ID                    CREATE_CHILD_SA now
  *   [no] debug crypto ikev2
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +63,10 @@ static int iked_exec_clear(struct cmd_exec *x, const struct cmd_args *a)
 	}
 	for (struct ike_sa *sa = d->sas, *next; sa; sa = next) {
 		next = sa->next;
-		if (sa->state == IKE_SA_DEAD || sa->state == IKE_SA_DELETING)
+		/* Already going: dead, being deleted, or replaced by a rekey
+		 * (its Delete is the rekey's business). */
+		if (sa->state == IKE_SA_DEAD || sa->state == IKE_SA_DELETING ||
+		    sa->state == IKE_SA_REPLACED)
 			continue;
 		if (ipaddr_is_set(&peer) && !ipaddr_equal(&peer, &sa->remote))
 			continue;
@@ -102,18 +106,17 @@ static int iked_exec_rekey(struct cmd_exec *x, const struct cmd_args *a)
 {
 	struct iked *d = x->ctx;
 	unsigned long id = strtoul(cmd_arg(a, "<1-4294967295>", 0), NULL, 10);
+	struct ike_sa *sa = id <= UINT_MAX ? ike_sa_by_id(d, (unsigned)id) : NULL;
 	int rc;
 
-	for (struct ike_sa *sa = d->sas; sa; sa = sa->next)
-		if (sa->id == id) {
-			rc =
-			    cmd_has(a, "ike") ? ike_rekey_ike_start(sa) : ike_rekey_child_start(sa);
-			if (rc < 0)
-				strbuf_printf(x->out, "%% IKE SA %lu cannot be rekeyed now\n", id);
-			return rc;
-		}
-	strbuf_printf(x->out, "%% no IKE SA %lu\n", id);
-	return -1;
+	if (!sa) {
+		strbuf_printf(x->out, "%% no IKE SA %lu\n", id);
+		return -1;
+	}
+	rc = cmd_has(a, "ike") ? ike_rekey_ike_start(sa) : ike_rekey_child_start(sa);
+	if (rc < 0)
+		strbuf_printf(x->out, "%% IKE SA %lu cannot be rekeyed now\n", id);
+	return rc;
 }
 
 static int iked_exec_debug_ike(struct cmd_exec *x, const struct cmd_args *a)

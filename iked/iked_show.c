@@ -27,7 +27,7 @@ static void iked_show_json_child(struct json *j, const struct ike_sa *sa)
 	json_key(j, "child");
 	json_obj_begin(j);
 	json_kv_str(j, "state", child_sa_state_name(c->state));
-	if (c->state == CHILD_SA_INSTALLED || c->state == CHILD_SA_DELETED) {
+	if (child_sa_installed(c) || c->state == CHILD_SA_DELETED) {
 		snprintf(b, sizeof(b), "%08x", c->spi_in);
 		json_kv_str(j, "spi_in", b);
 		snprintf(b, sizeof(b), "%08x", c->spi_out);
@@ -35,7 +35,7 @@ static void iked_show_json_child(struct json *j, const struct ike_sa *sa)
 		json_kv_str(j, "encr", ike_encr_name(&c->alg, b, sizeof(b)));
 		json_kv_str(j, "integ", ike_integ_name(c->alg.integ));
 		json_kv_str(j, "mode", c->transport ? "transport" : "tunnel");
-		json_kv_u64(j, "protocol", 47);
+		json_kv_u64(j, "protocol", IKED_IP_PROTO_GRE);
 	}
 	json_key(j, "failure");
 	if (c->failure)
@@ -68,15 +68,15 @@ static void iked_show_json_sa(struct json *j, const struct ike_sa *sa, uint64_t 
 	json_kv_str(j, "dh", ike_dh_name(sa->prop.dh));
 	json_kv_u64(j, "age", (now - sa->created_ms) / 1000);
 	json_key(j, "established_for");
-	if (sa->established_ms && sa->state == IKE_SA_ESTABLISHED)
+	if (sa->established_ms && ike_sa_is_up(sa))
 		json_u64(j, (now - sa->established_ms) / 1000);
 	else
 		json_null(j);
 	json_kv_u64(j, "rekeys", sa->rekeys);
-	json_kv_u64(j, "simultaneous_rekeys", sa->simul_collisions);
+	json_kv_u64(j, "simultaneous_rekeys", sa->crossed_rekeys);
 	json_key(j, "replaced_by");
 	if (sa->replaced_by)
-		json_u64(j, sa->replaced_by->id);
+		json_u64(j, sa->replaced_by);
 	else
 		json_null(j);
 	json_kv_bool(j, "nat_local", sa->nat_local);
@@ -131,7 +131,7 @@ int iked_show_ike(struct iked *d, bool json, bool detail, struct strbuf *o)
 		              (now - sa->created_ms) / 1000, sa->nat_local ? "yes" : "no",
 		              sa->nat_remote ? "yes" : "no", sa->error[0] ? ", " : "", sa->error);
 		strbuf_printf(o, "     CHILD_SA %s", child_sa_state_name(sa->child.state));
-		if (sa->child.state == CHILD_SA_INSTALLED)
+		if (child_sa_installed(&sa->child))
 			strbuf_printf(o, " in %08x out %08x %s %s", sa->child.spi_in,
 			              sa->child.spi_out,
 			              ike_encr_name(&sa->child.alg, e, sizeof(e)),
@@ -162,7 +162,7 @@ int iked_show_ipsec(struct iked *d, bool json, struct strbuf *o)
 	for (const struct ike_sa *sa = d->sas; sa; sa = sa->next) {
 		const struct child_sa *c = &sa->child;
 
-		if (c->state != CHILD_SA_INSTALLED)
+		if (!child_sa_installed(c))
 			continue;
 		if (!json) {
 			strbuf_printf(
@@ -183,7 +183,7 @@ int iked_show_ipsec(struct iked *d, bool json, struct strbuf *o)
 		json_kv_str(&j, "encr", ike_encr_name(&c->alg, e, sizeof(e)));
 		json_kv_str(&j, "integ", ike_integ_name(c->alg.integ));
 		json_kv_str(&j, "mode", c->transport ? "transport" : "tunnel");
-		json_kv_u64(&j, "protocol", 47);
+		json_kv_u64(&j, "protocol", IKED_IP_PROTO_GRE);
 		json_kv_bool(&j, "installed_in_dataplane", false);
 		json_obj_end(&j);
 	}

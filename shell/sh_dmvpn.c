@@ -31,19 +31,28 @@ static struct json_value *sh_dmvpn_fetch(struct sh *sh, enum sh_daemon d, const 
 	return v;
 }
 
-/* The IKE SA that speaks for a peer: established first, then the newest. */
+/* Is an IKE SA up: established, or established with its rekey in flight
+ * (docs/json.md)? */
+static bool sh_dmvpn_sa_up(const struct json_value *sa)
+{
+	const char *st = json_get_str(sa, "state", "");
+
+	return !strcmp(st, "established") || !strcmp(st, "rekeying");
+}
+
+/* The IKE SA that speaks for a peer: an up one first, then the newest. */
 static const struct json_value *sh_dmvpn_sa_for(const struct json_value *ike, const char *nbma)
 {
 	const struct json_value *sas = json_get(ike, "sas"), *best = NULL;
 
 	for (size_t i = 0; nbma && json_at(sas, i); i++) {
 		const struct json_value *sa = json_at(sas, i);
-		bool est = !strcmp(json_get_str(sa, "state", ""), "established");
+		bool up = sh_dmvpn_sa_up(sa);
 
 		if (strcmp(json_get_str(sa, "remote", ""), nbma))
 			continue;
-		if (!best || (est && strcmp(json_get_str(best, "state", ""), "established")) ||
-		    (est == !strcmp(json_get_str(best, "state", ""), "established") &&
+		if (!best || (up && !sh_dmvpn_sa_up(best)) ||
+		    (up == sh_dmvpn_sa_up(best) &&
 		     json_get_u64(sa, "id", 0) > json_get_u64(best, "id", 0)))
 			best = sa;
 	}

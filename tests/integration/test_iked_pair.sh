@@ -167,8 +167,8 @@ one_sa() {
 	a=$(ijson 1 | jq -c '[.sas[] | select(.state == "established")] | map([.ispi, .rspi])')
 	b=$(ijson 2 | jq -c '[.sas[] | select(.state == "established")] | map([.ispi, .rspi])')
 	[ "$a" = "$b" ] && [ "$(echo "$a" | jq length)" = 1 ] &&
-		itrue 1 '[.sas[] | select(.state == "deleting" or .state == "half-open")] | length == 0' &&
-		itrue 2 '[.sas[] | select(.state == "deleting" or .state == "half-open")] | length == 0'
+		itrue 1 '[.sas[] | select(.state == "deleting" or .state == "replaced" or .state == "rekeying" or .state == "half-open")] | length == 0' &&
+		itrue 2 '[.sas[] | select(.state == "deleting" or .state == "replaced" or .state == "rekeying" or .state == "half-open")] | length == 0'
 }
 crossed() { grep -q "IKE SA rekey crossed ours" "$LAB_DIR/iked-r1.log" "$LAB_DIR/iked-r2.log"; }
 lab_wait 15 crossed || fail "no end saw the crossing"
