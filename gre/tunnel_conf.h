@@ -1,6 +1,6 @@
 /*
  * The mGRE tunnel interface as every daemon that reads it sees it: the
- * lines of an `interface` block that mgred and nhrpd share (lib/grammar.def,
+ * lines of an `interface` block that mgred and nhrpd share (gre/gre.def,
  * owners CMD_OWN_MGRED | CMD_OWN_NHRPD), parsed once, by one set of
  * handlers both bindings point at, into one struct both daemons'
  * interface configurations embed:

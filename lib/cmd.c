@@ -391,10 +391,12 @@ int cmd_resolve_line(enum cmd_node node, unsigned owner_mask, const char *line, 
 	char buf[CMD_MAX_LINE + 1];
 	char *words[CMD_MAX_WORDS];
 	int n = cmd_split(line, buf, sizeof(buf), words, CMD_MAX_WORDS, err);
+	int rc = n < 0 ? -1 : cmd_resolve(node, owner_mask, words, n, a, err, NULL);
 
-	if (n < 0)
-		return -1;
-	return cmd_resolve(node, owner_mask, words, n, a, err, NULL);
+	/* The line may carry a secret (a password): no copy of it outlives
+	 * the call here; a's expanded copy is its caller's to wipe. */
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
 }
 
 static int cmd_next_cmp(const void *x, const void *y)

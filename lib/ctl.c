@@ -148,7 +148,7 @@ static int ctl_conn_process(struct ctl_conn *c)
 		else
 			log_debug(LOG_CAT_CTL, "command: %s", line);
 		if (!strcmp(line, "subscribe")) {
-			/* Every daemon's events, e.g. iked's SA up/down for nhrpd. */
+			/* The daemon's events (ctl_server_event), e.g. SAs up or down. */
 			c->subscribed = true;
 			strbuf_puts(&out, "subscribed\n");
 			rc = 0;

@@ -61,7 +61,8 @@ struct daemon_def {
 	const char *debug_categories; /* for -d's help: "nhrp, packet, ctl" */
 	/* One of its options: 0, or -1 after saying why on stderr (exit 2). */
 	int (*option)(void *daemon, int opt, const char *arg);
-	/* Its commands of lib/grammar.def (checked at start). */
+	/* The handlers of its commands (its part of the grammar, lib/grammar.h);
+	 * checked complete at start. */
 	const struct cmd_binding *(*binding)(void);
 
 	/* Configuration objects. */

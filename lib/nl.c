@@ -2,7 +2,7 @@
  * Netlink for the daemons, in one place: libnl-route for the link, address
  * and neighbour operations; raw non-blocking sockets for what the kernel
  * sends on its own (neighbour solicitations, link changes, NFLOG) and for
- * the route lookups nhrpd makes in its event loop, with every message
+ * route lookups made from inside an event loop, with every message
  * parsed by libnl's parsers and attribute helpers (lengths checked there).
  */
 #include "lib/nl.h"

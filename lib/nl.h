@@ -1,7 +1,8 @@
 /*
- * Netlink helpers over libnl-route-3: the link, address and neighbour
- * operations the data plane backends and nhrpd need, and the sockets and
- * parsers of the messages the kernel sends nhrpd. Prefix nlh_ keeps them
+ * Netlink helpers over libnl-route-3: link, address and neighbour
+ * operations; route lookups on one socket; listening sockets and the
+ * parsers of what the kernel announces (neighbour solicitations, link
+ * deletions, NFLOG packets). Prefix nlh_ keeps them
  * apart from libnl's own nl_ names. The libnl operations return 0 or a
  * negative libnl error, with a reason in nlh_strerror().
  */

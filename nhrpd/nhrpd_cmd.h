@@ -1,6 +1,6 @@
 /*
  * nhrpd's side of the command engine (lib/cmd_conf.h): the binding of
- * every command of lib/grammar.def that nhrpd owns to its handler.
+ * every command nhrpd owns (nhrpd/nhrpd.def, gre/gre.def) to its handler.
  *
  *   nhrpd_cmd_conf.c      configuration lines: they change only the
  *                         candidate configuration in x->ctx

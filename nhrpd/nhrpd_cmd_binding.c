@@ -1,6 +1,6 @@
 /*
- * Which handler runs each command nhrpd owns in lib/grammar.def. A
- * command without one is a bug that cmd_binding_check() reports at start.
+ * Which handler runs each command nhrpd owns (nhrpd/nhrpd.def,
+ * gre/gre.def). A command without one is a bug that cmd_binding_check() reports at start.
  */
 #include "nhrpd/nhrpd.h"
 #include "nhrpd/nhrpd_cmd.h"

@@ -1,5 +1,5 @@
 /*
- * The configuration lines nhrpd owns (lib/grammar.def), Cisco IOS syntax:
+ * The configuration lines nhrpd owns (nhrpd/nhrpd.def), Cisco IOS syntax:
  * `hostname`, `nhrp zebra`, and in `interface` blocks the `ip nhrp` lines.
  * What nhrpd needs of the tunnel (the block header, mode, source, data
  * plane, overlay address) it reads as mgred does, with gre/tunnel_conf.c's

@@ -1,5 +1,5 @@
 /*
- * nhrpd's operational commands (lib/grammar.def; x->ctx is the daemon):
+ * nhrpd's operational commands (nhrpd/nhrpd.def; x->ctx is the daemon):
  *
  *   show ip nhrp [cache|nhs] [detail] [json]    the cache, or the NHSes
  *   show ip nhrp (traffic|shortcut|zebra) [json]

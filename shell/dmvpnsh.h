@@ -3,9 +3,11 @@
  * grammar (lib/grammar.h; the shell's part in shell.def); the command's
  * owners say where it goes:
  *
+ *   sh_io.c       the bottom, used by all the others: the daemons it
+ *                 knows, a request to one, output (pager, standard error)
  *   sh_exec.c     dispatch: the daemons' control sockets, the shell's own
  *                 commands, live configuration (checked by every owner
- *                 before any applies it)
+ *                 before any applies it); calls the three below it
  *   sh_config.c   show running-config (merged from the daemons), write
  *                 memory (atomic, with a backup), show startup-config
  *   sh_dmvpn.c    show dmvpn detail: NHRP and IKE state side by side
@@ -37,6 +39,7 @@ struct sh {
 	struct pager pager;
 };
 
+/* sh_io.c */
 extern const char *const sh_daemon_names[SH_DAEMON__COUNT];
 unsigned sh_daemon_owner(enum sh_daemon d); /* CMD_OWN_MGRED, ... */
 

@@ -219,7 +219,7 @@ int mgred_conf_candidate(const struct mgred_conf *running, const char *header, c
 /* mgred_running_config.c: the config text mgred owns, in canonical order. */
 void mgred_running_config(const struct mgred_conf *c, struct strbuf *out);
 
-/* mgred_cmd_exec.c: every command of lib/grammar.def mgred owns. */
+/* mgred_cmd_exec.c: every command mgred owns (gre/mgred/mgred.def, gre/gre.def). */
 extern const struct cmd_binding mgred_binding;
 
 /* mgred_reconfigure.c: make the running tunnels match new (old: what ran). */

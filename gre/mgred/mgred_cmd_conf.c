@@ -1,5 +1,5 @@
 /*
- * Handlers of the configuration lines only mgred owns (lib/grammar.def):
+ * Handlers of the configuration lines only mgred owns (gre/mgred/mgred.def):
  * the tunnel's GRE settings, description, mtu and IPv6 addresses inside an
  * `interface` block. The block header, tunnel mode, source, data plane
  * and the IPv4 address are lines nhrpd reads too: their handlers are

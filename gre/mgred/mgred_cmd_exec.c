@@ -1,5 +1,5 @@
 /*
- * mgred's operational commands (lib/grammar.def, exec node) and its
+ * mgred's operational commands (gre/mgred/mgred.def, exec node) and its
  * binding: one handler for every command whose owners include mgred,
  * checked at start-up by cmd_binding_check().
  *

@@ -1,10 +1,10 @@
 /*
  * The part of dmvpn.conf that mgred owns: every `interface` block and the
- * tunnel lines in it (lib/grammar.def, owner CMD_OWN_MGRED). The lines are
- * read by the command engine (lib/cmd_conf.c) into struct mgred_conf through
- * mgred_binding's handlers (mgred_cmd_conf.c, and gre/tunnel_conf.c for the
- * lines nhrpd reads too); this file holds the checks
- * that span blocks and the model's small queries. Everything is validated
+ * tunnel lines in it (gre/gre.def and gre/mgred/mgred.def, owner
+ * CMD_OWN_MGRED). The lines are read by the command engine
+ * (lib/cmd_conf.c) into struct mgred_conf through mgred_binding's handlers
+ * (mgred_cmd_conf.c, and gre/tunnel_conf.c for the lines nhrpd reads too);
+ * this file holds the checks that span blocks and the model's small queries. Everything is validated
  * before any of it is applied, at start-up as for a live line.
  */
 #include <stddef.h>

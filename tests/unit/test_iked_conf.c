@@ -502,7 +502,7 @@ static void test_proposal_errors(void **state)
 	assert_string_equal(conf.profiles[0]->ike[0].text, "aes128-sha256-ecp256");
 }
 
-/* The grammar (lib/grammar.def) checks words, types and ranges: its
+/* The grammar (iked/iked.def) checks words, types and ranges: its
  * messages name the word at fault. */
 static void test_value_errors(void **state)
 {
