@@ -199,7 +199,7 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_r
 			ike_sa_fail(sa, "could not retry IKE_SA_INIT");
 		return;
 	}
-	if ((n = ike_notify_find(m, IKEV2_N_COOKIE))) {
+	if ((n = ikev2_notify_find(m, IKEV2_N_COOKIE))) {
 		/* RFC 7296 2.6: the same request again, with the cookie. */
 		if (n->len < 1 || n->len > sizeof(sa->cookie) || ++sa->cookie_tries > 3) {
 			ike_sa_fail(sa, "responder keeps asking for a cookie");
@@ -211,7 +211,7 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_r
 			ike_sa_fail(sa, "could not retry IKE_SA_INIT with the cookie");
 		return;
 	}
-	if ((n = ike_notify_find(m, IKEV2_N_NO_PROPOSAL_CHOSEN))) {
+	if ((n = ikev2_notify_find(m, IKEV2_N_NO_PROPOSAL_CHOSEN))) {
 		sa->d->stats.no_proposal++;
 		ike_sa_fail(sa, "responder: NO_PROPOSAL_CHOSEN");
 		return;

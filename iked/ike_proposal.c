@@ -351,7 +351,7 @@ const char *ike_dh_name(uint16_t group)
 int ike_proposal_wanted_group(const struct iked_profile *p, const struct ikev2_msg *m,
                               uint16_t *group)
 {
-	const struct ikev2_notify *n = ike_notify_find(m, IKEV2_N_INVALID_KE_PAYLOAD);
+	const struct ikev2_notify *n = ikev2_notify_find(m, IKEV2_N_INVALID_KE_PAYLOAD);
 
 	if (!n || n->len != 2)
 		return -1;

@@ -67,11 +67,11 @@ void ike_rekey_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	if (m->sa.p[0].protocol == IKEV2_PROTO_IKE)
 		ike_rekey_ike_respond(sa, m);
-	else if (ike_notify_find(m, IKEV2_N_REKEY_SA) && sa->state == IKE_SA_REKEYING)
+	else if (ikev2_notify_find(m, IKEV2_N_REKEY_SA) && sa->state == IKE_SA_REKEYING)
 		/* 2.25.2: not while we rekey the IKE SA (the CHILD_SA is about
 		 * to move to the new one): the peer tries again later. */
 		ike_rekey_refuse(sa, m->hdr.msg_id, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
-	else if (ike_notify_find(m, IKEV2_N_REKEY_SA))
+	else if (ikev2_notify_find(m, IKEV2_N_REKEY_SA))
 		ike_rekey_child_respond(sa, m);
 	else
 		ike_rekey_refuse(sa, m->hdr.msg_id, IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);

@@ -241,7 +241,7 @@ static void ike_rekey_ike_crossed(struct ike_sa *sa, struct ike_sa *n,
 void ike_rekey_ike_done(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req)
 {
 	const struct ike_rekey_req *rk = &req->rekey;
-	uint16_t err = ike_notify_error(m);
+	uint16_t err = ikev2_notify_error(m);
 	struct iked_proposal chosen;
 	struct ikev2_secret gir = {0};
 	struct ike_sa *n;

@@ -493,10 +493,6 @@ void ike_recv(struct iked *d, const uint8_t *pkt, size_t len, const struct ipadd
  * index, or -1 when the table refuses that message. */
 int ike_exchange_row(enum ike_sa_state state, uint8_t exchange, bool response);
 const char *ike_exchange_row_name(unsigned row);
-/* The first notify of type in m, or NULL; the first error notify's type
- * (RFC 7296 3.10.1: below 16384), or 0. */
-const struct ikev2_notify *ike_notify_find(const struct ikev2_msg *m, uint16_t type);
-uint16_t ike_notify_error(const struct ikev2_msg *m);
 
 /* ike_request.c */
 bool ike_request_busy(const struct ike_sa *sa);
