@@ -94,9 +94,15 @@ struct iked_proposal {
 	uint16_t dh;   /* IKE only */
 	char text[64]; /* canonical: what running-config prints */
 };
-/* Parse "aes256gcm16-prfsha384-x25519" (tokens in any order); text gets
- * the canonical form (encr, integ, prf when not implied, dh). */
+/* iked_proposal.c. Parse "aes256gcm16-prfsha384-x25519" (tokens in any
+ * order); text gets the canonical form (encr, integ, prf when not implied,
+ * dh). */
 int iked_proposal_parse(const char *s, bool esp, struct iked_proposal *p);
+/* The names show prints for the algorithms. */
+const char *ike_encr_name(const struct ikev2_alg *a, char *buf, size_t len);
+const char *ike_integ_name(uint16_t integ);
+const char *ike_prf_name(uint16_t prf);
+const char *ike_dh_name(uint16_t group);
 
 /* Defaults: what strongSwan and our examples use. */
 #define IKED_IKE_DEFAULT    "aes256gcm16-prfsha384-x25519"
@@ -600,10 +606,6 @@ int ike_proposal_check(const struct iked_proposal *ours, unsigned n, bool esp,
  * -1 when m has no such notify (or a malformed one). */
 int ike_proposal_wanted_group(const struct iked_profile *p, const struct ikev2_msg *m,
                               uint16_t *group);
-const char *ike_encr_name(const struct ikev2_alg *a, char *buf, size_t len);
-const char *ike_integ_name(uint16_t integ);
-const char *ike_prf_name(uint16_t prf);
-const char *ike_dh_name(uint16_t group);
 
 /* ike_init.c */
 int ike_initiate(struct iked *d, const struct iked_profile *p, const struct ipaddr *local,
