@@ -111,16 +111,6 @@ static const uint8_t child_sa_next[CHILD_SA__COUNT][CHILD_EV__COUNT] = {
                            [CHILD_EV_DELETED] = TO(CHILD_SA_DELETED)},
 };
 
-bool ike_sa_is_up(const struct ike_sa *sa)
-{
-	return sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYING;
-}
-
-bool child_sa_installed(const struct child_sa *c)
-{
-	return c->state == CHILD_SA_INSTALLED || c->state == CHILD_SA_REKEYING;
-}
-
 static void ike_fsm_invalid(struct ike_sa *sa, const char *what, const char *state,
                             const char *event)
 {

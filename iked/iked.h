@@ -310,7 +310,10 @@ struct child_sa {
 	uint32_t rekey_after_ms; /* its lifetime's 90%, jittered +-5% */
 };
 /* Installed in the data plane (a rekey of it may be out). */
-bool child_sa_installed(const struct child_sa *c);
+static inline bool child_sa_installed(const struct child_sa *c)
+{
+	return c->state == CHILD_SA_INSTALLED || c->state == CHILD_SA_REKEYING;
+}
 
 /*
  * Our outstanding request (RFC 7296 2.3: a window of one) and what it is:
@@ -419,6 +422,12 @@ struct ike_sa {
 	uint32_t rekey_after_ms; /* the IKE lifetime's 90%, jittered +-5% */
 	char error[96];          /* why it failed, for show */
 };
+
+/* Established, a rekey of it possibly out. */
+static inline bool ike_sa_is_up(const struct ike_sa *sa)
+{
+	return sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYING;
+}
 
 /* The rows of ike_exchange.c's table. */
 #define IKE_EXCHANGE_ROWS 21
@@ -534,8 +543,6 @@ void ike_sa_fsm(struct ike_sa *sa, enum ike_sa_event ev);
 /* next: the negotiated CHILD_SA that comes in (INSTALLED, REKEYED,
  * ADOPTED), whose keys it takes over; NULL for the other events. */
 void child_sa_fsm(struct ike_sa *sa, enum child_sa_event ev, struct child_sa *next);
-/* Established, a rekey of it possibly out. */
-bool ike_sa_is_up(const struct ike_sa *sa);
 
 /* ike_timers.c */
 void ike_timers_init(struct ike_sa *sa);
