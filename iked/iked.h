@@ -448,6 +448,8 @@ struct iked_stats {
 
 typedef int iked_send_fn(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
                          uint16_t rport, const uint8_t *msg, size_t len);
+typedef void iked_recv_fn(struct iked *d, const uint8_t *pkt, size_t len,
+                          const struct ipaddr *local, const struct ipaddr *remote, uint16_t rport);
 
 struct iked {
 	struct ev_loop *loop;
@@ -461,6 +463,9 @@ struct iked {
 	 * UDP socket's sender; tests put an in-memory wire instead. */
 	iked_send_fn *send;
 	void *send_ctx;
+	/* Every message the socket reads goes here: the receive path
+	 * (ike_recv), which ike_net_open() is given by its caller. */
+	iked_recv_fn *recv;
 	struct ike_sa *sas;
 	unsigned next_sa_id;
 	struct iked_stats stats;
@@ -495,7 +500,8 @@ static inline void ike_put_spi64(uint8_t *p, uint64_t v)
 }
 
 /* ike_net.c */
-int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port);
+/* The socket on port, its messages read into recv. */
+int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port, iked_recv_fn *recv);
 void ike_net_close(struct iked *d);
 /* Through d->send; counted in stats.tx. -1: not sent (no sender). */
 int ike_net_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,

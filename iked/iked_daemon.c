@@ -116,7 +116,7 @@ static int iked_daemon_start(void *daemon, void *conf, const struct daemon_env *
 		    iked_opts.keylog);
 	}
 	log_warn("no data plane protects traffic yet: CHILD_SAs are negotiated and recorded only");
-	if (ike_net_open(d, &iked_opts.bind_addr, port) < 0) {
+	if (ike_net_open(d, &iked_opts.bind_addr, port, ike_recv) < 0) {
 		log_err("cannot listen on UDP port %u", port);
 		return -1;
 	}
