@@ -633,15 +633,16 @@ void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req);
 void ike_id_format(uint8_t type, const uint8_t *data, size_t len, char *out, size_t cap);
 
-/* ike_rekey.c, ike_rekey_ike.c, ike_rekey_child.c: CREATE_CHILD_SA (RFC
- * 7296 1.3, 2.8, 2.17, 2.18, 2.25). _start: -1 when it cannot start now
- * (not established, the window busy, nothing to rekey). */
+/* ike_rekey.c, ike_rekey_ike.c, ike_rekey_child.c, ike_rekey_recv.c:
+ * CREATE_CHILD_SA (RFC 7296 1.3, 2.8, 2.17, 2.18, 2.25). _start: -1 when
+ * it cannot start now (not established, the window busy, nothing to
+ * rekey). */
 int ike_rekey_ike_start(struct ike_sa *sa);
 int ike_rekey_child_start(struct ike_sa *sa);
 void ike_rekey_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_rekey_refuse_busy(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_rekey_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req);
-/* What the two rekeys share. */
+/* What the two rekeys share (ike_rekey.c). */
 void ike_rekey_refuse(struct ike_sa *sa, uint32_t msg_id, uint16_t notify, const uint8_t *data,
                       size_t len);
 void ike_rekey_refuse_group(struct ike_sa *sa, uint32_t msg_id, uint16_t group);
