@@ -15,7 +15,8 @@
 
 #include "iked/iked.h"
 
-/* The new IKE SA of a rekey: same peer, identities, profile version. */
+/* The new IKE SA of a rekey: same peer, identities, profile version,
+ * and hooks. */
 static struct ike_sa *ike_rekey_new_sa(struct ike_sa *old, bool initiator,
                                        const struct iked_proposal *prop)
 {
@@ -24,6 +25,7 @@ static struct ike_sa *ike_rekey_new_sa(struct ike_sa *old, bool initiator,
 
 	if (!n)
 		return NULL;
+	n->hooks = old->hooks;
 	n->prop = *prop;
 	memcpy(n->peer_id, old->peer_id, sizeof(n->peer_id));
 	memcpy(n->local_id, old->local_id, sizeof(n->local_id));

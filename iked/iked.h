@@ -368,11 +368,31 @@ struct ike_request {
 };
 
 struct iked;
+struct ike_sa;
+
+/*
+ * What an IKE SA's timers do when they fire. The timers (ike_timers.c)
+ * are armed by the state machines and the request window, below the
+ * exchanges; what a timer means (rekey, a liveness check, give up on the
+ * peer) is above them, in ike_timers_due.c. So the timers call these
+ * hooks, which an SA is given when it is made: by IKE_SA_INIT
+ * (ike_init.c), or, for the new SA of a rekey, its predecessor's.
+ */
+struct ike_sa_hooks {
+	void (*retransmit_due)(struct ike_sa *sa);
+	void (*half_open_due)(struct ike_sa *sa);
+	void (*replaced_due)(struct ike_sa *sa);
+	void (*linger_due)(struct ike_sa *sa);
+	void (*rekey_due)(struct ike_sa *sa);
+	void (*child_rekey_due)(struct ike_sa *sa);
+	void (*dpd_due)(struct ike_sa *sa);
+};
 
 struct ike_sa {
 	struct ike_sa *next;
 	struct iked *d;
-	unsigned id; /* for show and clear */
+	const struct ike_sa_hooks *hooks; /* NULL: its timers do nothing */
+	unsigned id;                      /* for show and clear */
 	const struct iked_profile *profile;
 	bool initiator;
 	enum ike_sa_state state; /* written by ike_sa_fsm() only */
@@ -524,8 +544,10 @@ int ike_request_send(struct ike_sa *sa, enum ike_request_kind k, const struct ik
 /* IKE_SA_INIT: in the clear, message ID 0 (again after INVALID_KE_PAYLOAD
  * or a COOKIE, RFC 7296 1.2, 2.6). */
 int ike_request_send_init(struct ike_sa *sa, const uint8_t *msg, size_t len);
-/* The retransmission timer's work: send again, or give up on the peer. */
-void ike_request_retransmit(struct ike_sa *sa);
+/* The retransmission timer's work: send again; -1 when the request has
+ * been sent as often as it may (the peer is gone: the caller fails the
+ * SA). */
+int ike_request_retransmit(struct ike_sa *sa);
 /* The answered request leaves the window (its timer stops) into *r. */
 void ike_request_take(struct ike_sa *sa, struct ike_request *r);
 /* Free and wipe a request (its rekey material included). */
@@ -560,6 +582,14 @@ void ike_timers_request_answered(struct ike_sa *sa);
 void ike_timers_authenticated_rx(struct ike_sa *sa);
 void ike_timers_ike_sa_changed(struct ike_sa *sa, enum ike_sa_event ev);
 void ike_timers_child_changed(struct ike_sa *sa, enum child_sa_event ev);
+/* A rekey due that could not start: again a while from now; a liveness
+ * check due that waits: a DPD interval from now. */
+void ike_timers_rekey_retry(struct ike_sa *sa);
+void ike_timers_child_rekey_retry(struct ike_sa *sa);
+void ike_timers_dpd_restart(struct ike_sa *sa);
+
+/* ike_timers_due.c: the hooks of every SA IKE_SA_INIT makes. */
+extern const struct ike_sa_hooks ike_timers_due;
 
 /* ike_sa.c */
 struct ike_sa *ike_sa_new(struct iked *d, const struct iked_profile *p, bool initiator,
