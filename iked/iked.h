@@ -169,12 +169,7 @@ struct iked_conf {
 	bool cookie_set;
 };
 
-/* c: zeroed, or a loaded configuration (released first). On error c is
- * left empty (nothing applied, no key left behind). */
-int iked_conf_load(const char *path, struct iked_conf *c, struct strbuf *errors);
-int iked_conf_load_mem(const char *name, const void *data, size_t len, struct iked_conf *c,
-                       struct strbuf *errors);
-/* Release every profile (wiping keys no SA holds) and zero c. */
+/* iked_conf.c. Release every profile (wiping keys no SA holds) and zero c. */
 void iked_conf_wipe(struct iked_conf *c);
 /* A heap copy sharing c's profiles (one more reference each); NULL. */
 struct iked_conf *iked_conf_dup(const struct iked_conf *c);
@@ -190,11 +185,17 @@ int iked_conf_profile_remove(struct iked_conf *c, const char *name);
 int iked_conf_check(struct iked_conf *c, struct strbuf *why);
 
 /* iked_cmd_conf.c, iked_cmd_exec.c: the handlers of every command iked
- * owns in lib/grammar.def. */
+ * owns in lib/grammar.def; iked_cmd_binding.c: the binding of them all. */
 struct cmd_binding;
-const struct cmd_binding *iked_binding(void);
 void iked_cmd_conf_bind(struct cmd_binding *b);
 void iked_cmd_exec_bind(struct cmd_binding *b);
+const struct cmd_binding *iked_binding(void);
+
+/* iked_conf_load.c. c: zeroed, or a loaded configuration (released
+ * first). On error c is left empty (nothing applied, no key left behind). */
+int iked_conf_load(const char *path, struct iked_conf *c, struct strbuf *errors);
+int iked_conf_load_mem(const char *name, const void *data, size_t len, struct iked_conf *c,
+                       struct strbuf *errors);
 
 /* iked_running_config.c: iked's part of the configuration, as config text
  * in canonical order (reading it back gives the same configuration). The
@@ -202,11 +203,12 @@ void iked_cmd_exec_bind(struct cmd_binding *b);
 void iked_running_config(const struct iked_conf *c, struct strbuf *out);
 
 /*
- * iked_reconfigure.c: live changes. iked_conf_candidate applies one line
- * (its block's header may be NULL or "") to a copy of running and runs
- * the whole-config checks: the candidate, or NULL with the reason in out
- * (running untouched). iked_conf_replace makes a candidate the running
- * configuration (the old one's profiles are released: SAs keep theirs).
+ * Live changes. iked_conf_candidate (iked_daemon.c: the skeleton's)
+ * applies one line (its block's header may be NULL or "") to a copy of
+ * running and runs the whole-config checks: the candidate, or NULL with
+ * the reason in out (running untouched). iked_conf_replace
+ * (iked_reconfigure.c) makes a candidate the running configuration (the
+ * old one's profiles are released: SAs keep theirs).
  */
 struct iked_conf *iked_conf_candidate(const struct iked_conf *running, const char *header,
                                       const char *line, struct strbuf *out);

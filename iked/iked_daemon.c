@@ -164,6 +164,15 @@ const struct daemon_def iked_daemon = {
     .stop = iked_daemon_stop,
 };
 
+struct iked_conf *iked_conf_candidate(const struct iked_conf *running, const char *header,
+                                      const char *line, struct strbuf *out)
+{
+	void *cand;
+
+	return daemon_conf_candidate(&iked_daemon, running, header, line, &cand, out) == 0 ? cand
+	                                                                                   : NULL;
+}
+
 int iked_ctl_handle(void *ctx, const char *line, struct strbuf *out)
 {
 	return daemon_ctl_request(&iked_daemon, ctx, line, out);
