@@ -223,7 +223,7 @@ static void ike_sa_announce(struct ike_sa *sa, bool up)
 }
 
 /* Dead: its CHILD_SA goes, the keys go now; the entry stays a while for
- * show (ike_timers.c frees it). */
+ * show (its linger timer frees it: ike_timers_due.c). */
 static void ike_sa_enter_dead(struct ike_sa *sa, enum ike_sa_state old)
 {
 	bool was_up = old == IKE_SA_ESTABLISHED || old == IKE_SA_REKEYING ||

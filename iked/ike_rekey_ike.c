@@ -3,7 +3,7 @@
  * with new SPIs, nonces and Diffie-Hellman, keyed from the old one's SK_d;
  * the CHILD_SA moves to it, and the old SA is REPLACED until a Delete
  * ends it: the rekey's initiator sends that Delete, the responder waits
- * for it (ike_timers.c gives up after a while).
+ * for it (its replaced timer gives up after a while, ike_timers_due.c).
  *
  * Crossing rekeys (2.8.2): we answered the peer's rekey while ours was
  * out (its request records that), so each end holds two new IKE SAs. The

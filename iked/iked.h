@@ -2,33 +2,62 @@
  * iked: IKEv2 (RFC 7296) with pre-shared keys, for protecting GRE between
  * NBMA addresses.
  *
+ * The files in layers, bottom to top. A file calls functions of the files
+ * below it only, never of one above it or beside it. What must travel
+ * upward goes through hooks wired at creation, which the lower file calls
+ * without naming what is behind them: what the socket reads goes to the
+ * receive function its opener gives (struct iked's recv, ike_recv), and
+ * an IKE SA's timers, when they fire, call the SA's hooks (struct
+ * ike_sa_hooks: ike_timers_due.c's, given by IKE_SA_INIT to the SAs it
+ * makes and taken over by a rekey's SA from the one it replaces).
+ *
+ *   ikev2_crypto.c  crypto basics (OpenSSL 3): secrets, randomness, the
+ *                   PRF and prf+, PSK AUTH, NAT detection hashes
+ *   ikev2_alg.c     transform parameters: key, IV, ICV, block lengths
+ *   ikev2_dh.c      Diffie-Hellman, with RFC 6989's checks
+ *   ikev2_keys.c    key derivation: IKE SA keys, rekeyed, CHILD_SA KEYMAT
+ *   ikev2_sk.c      the SK payload's encryption and integrity
+ *   ikev2_msg.c     the message codec's names and size rules, and the
+ *                   notify queries of a decoded message
+ *   ikev2_msg_sa.c  the SA payload decoder
+ *   ikev2_msg_decode.c  the message decoder
+ *   ikev2_msg_build.c   the message builder
+ *   iked.h          the state predicates and SPI helpers, static inline
+ *   iked_proposal.c proposal strings parsed and printed; algorithm names
  *   iked_profile.c  a profile: counted, copied on change, its PSK file
- *   iked_conf.c     the configuration: load (lib/cmd_conf.h), copy, checks
- *   iked_cmd_conf.c handlers of iked's configuration lines (grammar.def)
- *   iked_cmd_exec.c handlers of iked's operational commands, the binding
- *   iked_running_config.c  show running-config
- *   iked_reconfigure.c     live changes and SIGHUP: candidate, then swap
- *   iked_show.c     show crypto ikev2 sa / show crypto ipsec sa
- *   iked_keylog.c   test-only key log in tshark's format
- *   iked_daemon.c   iked for the daemon skeleton (lib/daemon.h): start,
- *                   stop, options, control socket requests, SIGHUP
+ *   iked_conf.c     the configuration as data: copies, profiles, checks
  *   ike_net.c       the UDP/500 socket, and the send hook tests replace
- *   ike_exchange.c  the receive path and the exchange table: (state,
- *                   exchange, request or response) -> handler or refusal
+ *   ike_timers.c    every timer of an IKE SA, armed at its deadline
+ *   ike_protect.c   SK payloads out and in, RFC 7383 reassembly
+ *   ike_child.c     the CHILD_SA: GRE selectors, keys, the data plane
+ *   ike_proposal.c  SA payloads, selection by preference
+ *   iked_keylog.c   test-only key log in tshark's format
  *   ike_request.c   our outstanding request (window of one) and its
  *                   retransmission, our last response for duplicates
  *   ike_fsm.c       the IKE SA's and the CHILD_SA's state machines
- *   ike_timers.c    every timer, armed at its deadline, and their hooks
  *   ike_sa.c        the IKE SA table: new, find, fail, free
- *   ike_protect.c   SK payloads out and in, RFC 7383 reassembly
- *   ike_child.c     the CHILD_SA: GRE selectors, keys, the data plane
- *   ike_proposal.c  proposal strings, SA payloads, selection by preference
- *   ike_init.c      IKE_SA_INIT (both roles), COOKIEs, INVALID_KE_PAYLOAD
- *   ike_auth.c      IKE_AUTH and the first CHILD_SA (both roles)
- *   ike_rekey.c     CREATE_CHILD_SA: dispatch, what both rekeys share
- *   ike_rekey_ike.c    rekeying the IKE SA, crossing rekeys (2.8.2)
- *   ike_rekey_child.c  rekeying the CHILD_SA, crossing rekeys (2.8.1)
+ *   ike_rekey.c     what both rekeys share: refusals, crossing nonces
  *   ike_info.c      INFORMATIONAL: deletes, liveness
+ *   ike_auth.c      IKE_AUTH and the first CHILD_SA (both roles)
+ *   ike_rekey_child.c  rekeying the CHILD_SA, crossing rekeys (2.8.1)
+ *   ike_rekey_ike.c    rekeying the IKE SA, crossing rekeys (2.8.2)
+ *   ike_rekey_recv.c   CREATE_CHILD_SA received: which rekey it is for
+ *   ike_timers_due.c   the SA hooks: what each timer does when it fires
+ *   ike_init.c      IKE_SA_INIT (both roles), COOKIEs, INVALID_KE_PAYLOAD;
+ *                   the IKE SAs it makes get ike_timers_due.c's hooks
+ *   ike_exchange.c  the receive path and the exchange table: (state,
+ *                   exchange, request or response) -> handler or refusal
+ *   iked_show.c     show crypto ikev2 sa / show crypto ipsec sa
+ *   iked_running_config.c  show running-config
+ *   iked_reconfigure.c     what a live change changes; the swap
+ *   iked_cmd_conf.c handlers of iked's configuration lines (grammar.def)
+ *   iked_cmd_exec.c handlers of iked's operational commands
+ *   iked_cmd_binding.c  the binding: which handler runs each command
+ *   iked_conf_load.c    a configuration read through the binding
+ *   iked_daemon.c   iked for the daemon skeleton (lib/daemon.h): start,
+ *                   stop, options, control socket requests, SIGHUP, live
+ *                   lines
+ *   iked_main.c     main(): the skeleton with iked's table
  *
  * What exists: IKE_SA_INIT and IKE_AUTH (PSK) as initiator and responder
  * with the first CHILD_SA (transport mode, GRE selectors), INVALID_KE_PAYLOAD
@@ -577,8 +606,9 @@ void child_sa_fsm(struct ike_sa *sa, enum child_sa_event ev, struct child_sa *ne
 /* ike_timers.c */
 void ike_timers_init(struct ike_sa *sa);
 void ike_timers_stop(struct ike_sa *sa);
-/* Hooks: a request went out (again), its answer came; an authenticated
- * message came from the peer; the IKE SA or its CHILD_SA changed state. */
+/* What arms them (WireGuard's named timer hooks): a request went out
+ * (again), its answer came; an authenticated message came from the peer;
+ * the IKE SA or its CHILD_SA changed state. */
 void ike_timers_request_sent(struct ike_sa *sa);
 void ike_timers_request_answered(struct ike_sa *sa);
 void ike_timers_authenticated_rx(struct ike_sa *sa);
