@@ -606,9 +606,9 @@ void child_sa_fsm(struct ike_sa *sa, enum child_sa_event ev, struct child_sa *ne
 /* ike_timers.c */
 void ike_timers_init(struct ike_sa *sa);
 void ike_timers_stop(struct ike_sa *sa);
-/* What arms them (WireGuard's named timer hooks): a request went out
- * (again), its answer came; an authenticated message came from the peer;
- * the IKE SA or its CHILD_SA changed state. */
+/* What arms them: a request went out (again), its answer came; an
+ * authenticated message came from the peer; the IKE SA or its CHILD_SA
+ * changed state. */
 void ike_timers_request_sent(struct ike_sa *sa);
 void ike_timers_request_answered(struct ike_sa *sa);
 void ike_timers_authenticated_rx(struct ike_sa *sa);
