@@ -158,7 +158,8 @@ static uint16_t ike_auth_child_responder(struct ike_sa *sa, const struct ikev2_m
 	if (!ike_ts_covers(&m->tsi, &sa->remote) || !ike_ts_covers(&m->tsr, &sa->local))
 		return IKEV2_N_TS_UNACCEPTABLE;
 	c->alg = chosen.alg;
-	c->transport = !sa->profile->tunnel_mode && ike_notify_find(m, IKEV2_N_USE_TRANSPORT_MODE);
+	c->transport =
+	    !sa->profile->tunnel_mode && ikev2_notify_find(m, IKEV2_N_USE_TRANSPORT_MODE);
 	ike_child_selectors(sa, c, false);
 	if (ikev2_esp_spi_random(&c->spi_in) < 0 ||
 	    ike_child_keymat(sa, c, NULL, sa->ni, sa->ni_len, sa->nr, sa->nr_len) < 0)
@@ -254,7 +255,7 @@ void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m)
 	}
 	ike_sa_fsm(sa, IKE_EV_AUTHENTICATED);
 	/* RFC 7296 2.4: INITIAL_CONTACT: the peer has no other SA with us. */
-	if (ike_notify_find(m, IKEV2_N_INITIAL_CONTACT))
+	if (ikev2_notify_find(m, IKEV2_N_INITIAL_CONTACT))
 		for (struct ike_sa *o = sa->d->sas; o; o = o->next)
 			if (o != sa && ike_sa_is_up(o) && ipaddr_equal(&o->remote, &sa->remote) &&
 			    !strcmp(o->peer_id, sa->peer_id))
@@ -274,7 +275,7 @@ static uint16_t ike_auth_child_initiator(struct ike_sa *sa, const struct ikev2_m
                                          struct child_sa *c)
 {
 	struct iked_proposal chosen;
-	uint16_t err = ike_notify_error(m);
+	uint16_t err = ikev2_notify_error(m);
 
 	if (err || !m->has_sa || !m->has_tsi || !m->has_tsr ||
 	    ike_proposal_check(sa->profile->esp, sa->profile->n_esp, true, &m->sa, &chosen,
@@ -283,7 +284,7 @@ static uint16_t ike_auth_child_initiator(struct ike_sa *sa, const struct ikev2_m
 		return err ? err : IKEV2_N_NO_PROPOSAL_CHOSEN;
 	c->alg = chosen.alg;
 	c->spi_in = sa->child.spi_in;
-	c->transport = ike_notify_find(m, IKEV2_N_USE_TRANSPORT_MODE);
+	c->transport = ikev2_notify_find(m, IKEV2_N_USE_TRANSPORT_MODE);
 	ike_child_selectors(sa, c, true);
 	if (ike_child_keymat(sa, c, NULL, sa->ni, sa->ni_len, sa->nr, sa->nr_len) < 0) {
 		ikev2_secret_free(&c->keymat);
@@ -295,7 +296,7 @@ static uint16_t ike_auth_child_initiator(struct ike_sa *sa, const struct ikev2_m
 void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req)
 {
 	uint8_t want[IKEV2_C_PRF_MAX];
-	uint16_t err = ike_notify_error(m);
+	uint16_t err = ikev2_notify_error(m);
 	struct child_sa c = {0};
 	size_t wl;
 

@@ -99,22 +99,6 @@ const char *ike_exchange_row_name(unsigned row)
 	return row < IKE_EXCHANGE_ROWS ? ike_exchange_rows[row].what : "refused";
 }
 
-const struct ikev2_notify *ike_notify_find(const struct ikev2_msg *m, uint16_t type)
-{
-	for (size_t i = 0; i < m->n_notify; i++)
-		if (m->notify[i].type == type)
-			return &m->notify[i];
-	return NULL;
-}
-
-uint16_t ike_notify_error(const struct ikev2_msg *m)
-{
-	for (size_t i = 0; i < m->n_notify; i++)
-		if (m->notify[i].type < IKEV2_N_STATUS_MIN)
-			return m->notify[i].type;
-	return 0;
-}
-
 static void ike_drop(struct iked *d, const struct ipaddr *from, const char *why)
 {
 	char a[IPADDR_STRLEN];

@@ -111,16 +111,6 @@ static const uint8_t child_sa_next[CHILD_SA__COUNT][CHILD_EV__COUNT] = {
                            [CHILD_EV_DELETED] = TO(CHILD_SA_DELETED)},
 };
 
-bool ike_sa_is_up(const struct ike_sa *sa)
-{
-	return sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYING;
-}
-
-bool child_sa_installed(const struct child_sa *c)
-{
-	return c->state == CHILD_SA_INSTALLED || c->state == CHILD_SA_REKEYING;
-}
-
 static void ike_fsm_invalid(struct ike_sa *sa, const char *what, const char *state,
                             const char *event)
 {
@@ -233,7 +223,7 @@ static void ike_sa_announce(struct ike_sa *sa, bool up)
 }
 
 /* Dead: its CHILD_SA goes, the keys go now; the entry stays a while for
- * show (ike_timers.c frees it). */
+ * show (its linger timer frees it: ike_timers_due.c). */
 static void ike_sa_enter_dead(struct ike_sa *sa, enum ike_sa_state old)
 {
 	bool was_up = old == IKE_SA_ESTABLISHED || old == IKE_SA_REKEYING ||

@@ -69,7 +69,7 @@ void ike_info_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_r
 }
 
 /* RFC 7296 2.4: an empty INFORMATIONAL request; no answer after the
- * retransmissions means the peer is gone (ike_request.c fails the SA). */
+ * retransmissions means the peer is gone (ike_timers_due.c fails the SA). */
 void ike_info_liveness(struct ike_sa *sa)
 {
 	struct ikev2_builder b;

@@ -158,10 +158,23 @@ static int ike_init_send_request(struct ike_sa *sa)
 	return ike_request_send_init(sa, out, n);
 }
 
+/* An IKE SA that IKE_SA_INIT makes, either role: its timers do what
+ * ike_timers_due.c says (a rekey's SA takes these from its predecessor). */
+static struct ike_sa *ike_init_sa_new(struct iked *d, const struct iked_profile *p, bool initiator,
+                                      const struct ipaddr *local, const struct ipaddr *remote,
+                                      uint16_t rport)
+{
+	struct ike_sa *sa = ike_sa_new(d, p, initiator, local, remote, rport);
+
+	if (sa)
+		sa->hooks = &ike_timers_due;
+	return sa;
+}
+
 int ike_initiate(struct iked *d, const struct iked_profile *p, const struct ipaddr *local,
                  const struct ipaddr *remote, unsigned *id)
 {
-	struct ike_sa *sa = ike_sa_new(d, p, true, local, remote, 500);
+	struct ike_sa *sa = ike_init_sa_new(d, p, true, local, remote, 500);
 
 	if (!sa)
 		return -1;
@@ -199,7 +212,7 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_r
 			ike_sa_fail(sa, "could not retry IKE_SA_INIT");
 		return;
 	}
-	if ((n = ike_notify_find(m, IKEV2_N_COOKIE))) {
+	if ((n = ikev2_notify_find(m, IKEV2_N_COOKIE))) {
 		/* RFC 7296 2.6: the same request again, with the cookie. */
 		if (n->len < 1 || n->len > sizeof(sa->cookie) || ++sa->cookie_tries > 3) {
 			ike_sa_fail(sa, "responder keeps asking for a cookie");
@@ -211,7 +224,7 @@ void ike_init_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_r
 			ike_sa_fail(sa, "could not retry IKE_SA_INIT with the cookie");
 		return;
 	}
-	if ((n = ike_notify_find(m, IKEV2_N_NO_PROPOSAL_CHOSEN))) {
+	if ((n = ikev2_notify_find(m, IKEV2_N_NO_PROPOSAL_CHOSEN))) {
 		sa->d->stats.no_proposal++;
 		ike_sa_fail(sa, "responder: NO_PROPOSAL_CHOSEN");
 		return;
@@ -313,7 +326,7 @@ void ike_init_recv_request(struct iked *d, struct ikev2_msg *m, const uint8_t *p
 		ike_send_init_error(d, m, local, remote, rport, IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
 		return;
 	}
-	sa = ike_sa_new(d, p, false, local, remote, rport);
+	sa = ike_init_sa_new(d, p, false, local, remote, rport);
 	if (!sa)
 		return;
 	sa->prop = chosen;

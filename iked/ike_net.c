@@ -7,6 +7,8 @@
  * Every message iked sends goes through d->send: opening the socket puts
  * its sender there, and tests put an in-memory wire there instead (and
  * call ike_recv() themselves), so that two ikeds talk in one process.
+ * What the socket reads goes to the receive function the opener gives
+ * (d->recv): the receive path is above this file, which knows none of it.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -56,7 +58,7 @@ static void ike_net_readable(struct ev_loop *loop, ev_io *w, int revents)
 				ipaddr_from_v4(&local, pi.ipi_addr);
 			}
 		ipaddr_from_v4(&remote, from.sin_addr);
-		ike_recv(d, buf, (size_t)n, &local, &remote, ntohs(from.sin_port));
+		d->recv(d, buf, (size_t)n, &local, &remote, ntohs(from.sin_port));
 	}
 }
 
@@ -91,7 +93,7 @@ static int ike_net_udp_send(struct iked *d, const struct ipaddr *local, const st
 	return sendmsg(d->fd4, &mh, 0) < 0 ? -1 : 0;
 }
 
-int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port)
+int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port, iked_recv_fn *recv)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	int one = 1, fd;
@@ -113,6 +115,7 @@ int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port)
 	d->fd4 = fd;
 	d->port = port;
 	d->send = ike_net_udp_send;
+	d->recv = recv;
 	ev_io_init(&d->io4, ike_net_readable, fd, EV_READ);
 	d->io4.data = d;
 	ev_io_start(d->loop, &d->io4);

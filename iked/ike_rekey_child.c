@@ -97,7 +97,7 @@ static int ike_rekey_child_answer(struct ike_sa *sa, const struct ikev2_msg *m,
 void ike_rekey_child_respond(struct ike_sa *sa, struct ikev2_msg *m)
 {
 	struct iked_proposal esp[IKED_MAX_PROPOSALS], chosen;
-	const struct ikev2_notify *rk = ike_notify_find(m, IKEV2_N_REKEY_SA);
+	const struct ikev2_notify *rk = ikev2_notify_find(m, IKEV2_N_REKEY_SA);
 	uint32_t rk_spi = rk && rk->spi_size == IKEV2_SPI_SIZE_ESP ? ike_get_spi32(rk->spi) : 0;
 	uint8_t num, ke[IKEV2_C_DH_PUBLIC_MAX], nr[IKED_NONCE_LEN];
 	struct ikev2_secret gir = {0};
@@ -289,7 +289,7 @@ void ike_rekey_child_done(struct ike_sa *sa, struct ikev2_msg *m, struct ike_req
 {
 	const struct ike_rekey_req *rk = &req->rekey;
 	struct ike_sa *owner = ike_rekey_child_owner(sa, rk);
-	uint16_t err = ike_notify_error(m);
+	uint16_t err = ikev2_notify_error(m);
 	struct child_sa c = {0};
 	uint32_t old_in;
 

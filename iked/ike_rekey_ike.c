@@ -3,7 +3,7 @@
  * with new SPIs, nonces and Diffie-Hellman, keyed from the old one's SK_d;
  * the CHILD_SA moves to it, and the old SA is REPLACED until a Delete
  * ends it: the rekey's initiator sends that Delete, the responder waits
- * for it (ike_timers.c gives up after a while).
+ * for it (its replaced timer gives up after a while, ike_timers_due.c).
  *
  * Crossing rekeys (2.8.2): we answered the peer's rekey while ours was
  * out (its request records that), so each end holds two new IKE SAs. The
@@ -15,7 +15,8 @@
 
 #include "iked/iked.h"
 
-/* The new IKE SA of a rekey: same peer, identities, profile version. */
+/* The new IKE SA of a rekey: same peer, identities, profile version,
+ * and hooks. */
 static struct ike_sa *ike_rekey_new_sa(struct ike_sa *old, bool initiator,
                                        const struct iked_proposal *prop)
 {
@@ -24,6 +25,7 @@ static struct ike_sa *ike_rekey_new_sa(struct ike_sa *old, bool initiator,
 
 	if (!n)
 		return NULL;
+	n->hooks = old->hooks;
 	n->prop = *prop;
 	memcpy(n->peer_id, old->peer_id, sizeof(n->peer_id));
 	memcpy(n->local_id, old->local_id, sizeof(n->local_id));
@@ -241,7 +243,7 @@ static void ike_rekey_ike_crossed(struct ike_sa *sa, struct ike_sa *n,
 void ike_rekey_ike_done(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req)
 {
 	const struct ike_rekey_req *rk = &req->rekey;
-	uint16_t err = ike_notify_error(m);
+	uint16_t err = ikev2_notify_error(m);
 	struct iked_proposal chosen;
 	struct ikev2_secret gir = {0};
 	struct ike_sa *n;

@@ -81,18 +81,17 @@ int ike_request_send_init(struct ike_sa *sa, const uint8_t *msg, size_t len)
 	return 0;
 }
 
-void ike_request_retransmit(struct ike_sa *sa)
+int ike_request_retransmit(struct ike_sa *sa)
 {
 	if (!ike_request_busy(sa))
-		return;
-	if (sa->req.sends >= IKED_RETRANSMIT_TRIES) {
-		ike_sa_fail(sa, "peer not responding");
-		return;
-	}
+		return 0;
+	if (sa->req.sends >= IKED_RETRANSMIT_TRIES)
+		return -1;
 	sa->req.sends++;
 	sa->d->stats.retransmits++;
 	ike_net_send(sa->d, &sa->local, &sa->remote, sa->rport, sa->req.msg, sa->req.len);
 	ike_timers_request_sent(sa);
+	return 0;
 }
 
 void ike_request_take(struct ike_sa *sa, struct ike_request *r)

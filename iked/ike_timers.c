@@ -1,7 +1,8 @@
 /*
  * Every timer of an IKE SA, each armed at the deadline it stands for
- * (lib/clock.h), and the named hooks through which the exchanges and the
- * state machines arm and stop them: no other file touches these timers.
+ * (lib/clock.h), and the named functions through which the exchanges and
+ * the state machines arm and stop them: no other file touches these
+ * timers.
  *
  *   retransmit_timer   our outstanding request (RFC 7296 2.1): sent again
  *                      1, 2, 4 and 8 s after each send; 16 s after the
@@ -22,6 +23,10 @@
  *
  * A rekey that falls due while it cannot start (another request is out:
  * a window of one, 2.3) is tried again IKED_REKEY_RETRY_MS (+-20%) later.
+ *
+ * This file only arms and stops them. When one fires, the SA's hooks
+ * (struct ike_sa_hooks: ike_timers_due.c's) do what it stands for: they
+ * start exchanges and end SAs, which sit above this file and call it.
  */
 #include "iked/iked.h"
 
@@ -41,87 +46,42 @@ static void ike_timers_arm_rekey(struct timer *t, uint64_t deadline, bool retry)
 	timer_start_at(t, deadline);
 }
 
-static void ike_timers_retransmit_fn(struct timer *t, void *arg)
-{
-	(void)t;
-	ike_request_retransmit(arg);
-}
-
-static void ike_timers_half_open_fn(struct timer *t, void *arg)
+/* A timer fired: the SA's hooks say what that means. An SA made without
+ * hooks (a test of the SA table alone) lets its timers pass. */
+static void ike_timers_fire(struct timer *t, void *arg)
 {
 	struct ike_sa *sa = arg;
+	const struct ike_sa_hooks *h = sa->hooks;
 
-	(void)t;
-	if (sa->state == IKE_SA_HALF_OPEN)
-		ike_sa_fail(sa, "no IKE_AUTH after IKE_SA_INIT");
-}
-
-static void ike_timers_replaced_fn(struct timer *t, void *arg)
-{
-	struct ike_sa *sa = arg;
-
-	(void)t;
-	if (sa->state == IKE_SA_REPLACED)
-		ike_sa_fail(sa, "rekeyed, and the peer never deleted it");
-}
-
-static void ike_timers_linger_fn(struct timer *t, void *arg)
-{
-	struct ike_sa *sa = arg;
-
-	(void)t;
-	if (sa->state == IKE_SA_DEAD)
-		ike_sa_free(sa);
-}
-
-static void ike_timers_rekey_fn(struct timer *t, void *arg)
-{
-	struct ike_sa *sa = arg;
-
-	if (sa->state == IKE_SA_ESTABLISHED && ike_rekey_ike_start(sa) < 0)
-		ike_timers_arm_rekey(t, clock_now_ms(), true);
-}
-
-static void ike_timers_child_rekey_fn(struct timer *t, void *arg)
-{
-	struct ike_sa *sa = arg;
-
-	/* While the IKE SA is being rekeyed, the CHILD_SA waits: it moves to
-	 * the new IKE SA, which arms this timer again. */
-	if (ike_sa_is_up(sa) && sa->child.state == CHILD_SA_INSTALLED &&
-	    (sa->state != IKE_SA_ESTABLISHED || ike_rekey_child_start(sa) < 0))
-		ike_timers_arm_rekey(t, clock_now_ms(), true);
-}
-
-static void ike_timers_dpd_fn(struct timer *t, void *arg)
-{
-	struct ike_sa *sa = arg;
-
-	if (!ike_sa_is_up(sa) || !sa->profile->dpd)
+	if (!h)
 		return;
-	/* A request already out tests the peer as well as a liveness check
-	 * would (its retransmissions fail the SA); look again later. The
-	 * answer to ours re-arms the timer (ike_timers_authenticated_rx). */
-	if (ike_request_busy(sa)) {
-		timer_start_ms(t, ike_timers_dpd_ms(sa));
-		return;
-	}
-	ike_info_liveness(sa);
-	if (!ike_request_busy(sa))
-		timer_start_ms(t, ike_timers_dpd_ms(sa)); /* could not send: later */
+	if (t == &sa->retransmit_timer)
+		h->retransmit_due(sa);
+	else if (t == &sa->half_open_timer)
+		h->half_open_due(sa);
+	else if (t == &sa->replaced_timer)
+		h->replaced_due(sa);
+	else if (t == &sa->linger_timer)
+		h->linger_due(sa);
+	else if (t == &sa->rekey_timer)
+		h->rekey_due(sa);
+	else if (t == &sa->child_rekey_timer)
+		h->child_rekey_due(sa);
+	else if (t == &sa->dpd_timer)
+		h->dpd_due(sa);
 }
 
 void ike_timers_init(struct ike_sa *sa)
 {
 	struct ev_loop *loop = sa->d->loop;
 
-	timer_init(&sa->retransmit_timer, loop, ike_timers_retransmit_fn, sa);
-	timer_init(&sa->half_open_timer, loop, ike_timers_half_open_fn, sa);
-	timer_init(&sa->replaced_timer, loop, ike_timers_replaced_fn, sa);
-	timer_init(&sa->linger_timer, loop, ike_timers_linger_fn, sa);
-	timer_init(&sa->rekey_timer, loop, ike_timers_rekey_fn, sa);
-	timer_init(&sa->child_rekey_timer, loop, ike_timers_child_rekey_fn, sa);
-	timer_init(&sa->dpd_timer, loop, ike_timers_dpd_fn, sa);
+	timer_init(&sa->retransmit_timer, loop, ike_timers_fire, sa);
+	timer_init(&sa->half_open_timer, loop, ike_timers_fire, sa);
+	timer_init(&sa->replaced_timer, loop, ike_timers_fire, sa);
+	timer_init(&sa->linger_timer, loop, ike_timers_fire, sa);
+	timer_init(&sa->rekey_timer, loop, ike_timers_fire, sa);
+	timer_init(&sa->child_rekey_timer, loop, ike_timers_fire, sa);
+	timer_init(&sa->dpd_timer, loop, ike_timers_fire, sa);
 }
 
 /* The timers of the SA's life while up (not the request's, not linger). */
@@ -157,6 +117,21 @@ void ike_timers_authenticated_rx(struct ike_sa *sa)
 	sa->last_rx_ms = clock_now_ms();
 	if (sa->profile->dpd && ike_sa_is_up(sa))
 		timer_start_at(&sa->dpd_timer, sa->last_rx_ms + ike_timers_dpd_ms(sa));
+}
+
+void ike_timers_rekey_retry(struct ike_sa *sa)
+{
+	ike_timers_arm_rekey(&sa->rekey_timer, clock_now_ms(), true);
+}
+
+void ike_timers_child_rekey_retry(struct ike_sa *sa)
+{
+	ike_timers_arm_rekey(&sa->child_rekey_timer, clock_now_ms(), true);
+}
+
+void ike_timers_dpd_restart(struct ike_sa *sa)
+{
+	timer_start_ms(&sa->dpd_timer, ike_timers_dpd_ms(sa));
 }
 
 void ike_timers_ike_sa_changed(struct ike_sa *sa, enum ike_sa_event ev)

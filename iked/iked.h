@@ -2,33 +2,62 @@
  * iked: IKEv2 (RFC 7296) with pre-shared keys, for protecting GRE between
  * NBMA addresses.
  *
+ * The files in layers, bottom to top. A file calls functions of the files
+ * below it only, never of one above it or beside it. What must travel
+ * upward goes through hooks wired at creation, which the lower file calls
+ * without naming what is behind them: what the socket reads goes to the
+ * receive function its opener gives (struct iked's recv, ike_recv), and
+ * an IKE SA's timers, when they fire, call the SA's hooks (struct
+ * ike_sa_hooks: ike_timers_due.c's, given by IKE_SA_INIT to the SAs it
+ * makes and taken over by a rekey's SA from the one it replaces).
+ *
+ *   ikev2_crypto.c  crypto basics (OpenSSL 3): secrets, randomness, the
+ *                   PRF and prf+, PSK AUTH, NAT detection hashes
+ *   ikev2_alg.c     transform parameters: key, IV, ICV, block lengths
+ *   ikev2_dh.c      Diffie-Hellman, with RFC 6989's checks
+ *   ikev2_keys.c    key derivation: IKE SA keys, rekeyed, CHILD_SA KEYMAT
+ *   ikev2_sk.c      the SK payload's encryption and integrity
+ *   ikev2_msg.c     the message codec's names and size rules, and the
+ *                   notify queries of a decoded message
+ *   ikev2_msg_sa.c  the SA payload decoder
+ *   ikev2_msg_decode.c  the message decoder
+ *   ikev2_msg_build.c   the message builder
+ *   iked.h          the state predicates and SPI helpers, static inline
+ *   iked_proposal.c proposal strings parsed and printed; algorithm names
  *   iked_profile.c  a profile: counted, copied on change, its PSK file
- *   iked_conf.c     the configuration: load (lib/cmd_conf.h), copy, checks
- *   iked_cmd_conf.c handlers of iked's configuration lines (grammar.def)
- *   iked_cmd_exec.c handlers of iked's operational commands, the binding
- *   iked_running_config.c  show running-config
- *   iked_reconfigure.c     live changes and SIGHUP: candidate, then swap
- *   iked_show.c     show crypto ikev2 sa / show crypto ipsec sa
- *   iked_keylog.c   test-only key log in tshark's format
- *   iked_daemon.c   iked for the daemon skeleton (lib/daemon.h): start,
- *                   stop, options, control socket requests, SIGHUP
+ *   iked_conf.c     the configuration as data: copies, profiles, checks
  *   ike_net.c       the UDP/500 socket, and the send hook tests replace
- *   ike_exchange.c  the receive path and the exchange table: (state,
- *                   exchange, request or response) -> handler or refusal
+ *   ike_timers.c    every timer of an IKE SA, armed at its deadline
+ *   ike_protect.c   SK payloads out and in, RFC 7383 reassembly
+ *   ike_child.c     the CHILD_SA: GRE selectors, keys, the data plane
+ *   ike_proposal.c  SA payloads, selection by preference
+ *   iked_keylog.c   test-only key log in tshark's format
  *   ike_request.c   our outstanding request (window of one) and its
  *                   retransmission, our last response for duplicates
  *   ike_fsm.c       the IKE SA's and the CHILD_SA's state machines
- *   ike_timers.c    every timer, armed at its deadline, and their hooks
  *   ike_sa.c        the IKE SA table: new, find, fail, free
- *   ike_protect.c   SK payloads out and in, RFC 7383 reassembly
- *   ike_child.c     the CHILD_SA: GRE selectors, keys, the data plane
- *   ike_proposal.c  proposal strings, SA payloads, selection by preference
- *   ike_init.c      IKE_SA_INIT (both roles), COOKIEs, INVALID_KE_PAYLOAD
- *   ike_auth.c      IKE_AUTH and the first CHILD_SA (both roles)
- *   ike_rekey.c     CREATE_CHILD_SA: dispatch, what both rekeys share
- *   ike_rekey_ike.c    rekeying the IKE SA, crossing rekeys (2.8.2)
- *   ike_rekey_child.c  rekeying the CHILD_SA, crossing rekeys (2.8.1)
+ *   ike_rekey.c     what both rekeys share: refusals, crossing nonces
  *   ike_info.c      INFORMATIONAL: deletes, liveness
+ *   ike_auth.c      IKE_AUTH and the first CHILD_SA (both roles)
+ *   ike_rekey_child.c  rekeying the CHILD_SA, crossing rekeys (2.8.1)
+ *   ike_rekey_ike.c    rekeying the IKE SA, crossing rekeys (2.8.2)
+ *   ike_rekey_recv.c   CREATE_CHILD_SA received: which rekey it is for
+ *   ike_timers_due.c   the SA hooks: what each timer does when it fires
+ *   ike_init.c      IKE_SA_INIT (both roles), COOKIEs, INVALID_KE_PAYLOAD;
+ *                   the IKE SAs it makes get ike_timers_due.c's hooks
+ *   ike_exchange.c  the receive path and the exchange table: (state,
+ *                   exchange, request or response) -> handler or refusal
+ *   iked_show.c     show crypto ikev2 sa / show crypto ipsec sa
+ *   iked_running_config.c  show running-config
+ *   iked_reconfigure.c     what a live change changes; the swap
+ *   iked_cmd_conf.c handlers of iked's configuration lines (grammar.def)
+ *   iked_cmd_exec.c handlers of iked's operational commands
+ *   iked_cmd_binding.c  the binding: which handler runs each command
+ *   iked_conf_load.c    a configuration read through the binding
+ *   iked_daemon.c   iked for the daemon skeleton (lib/daemon.h): start,
+ *                   stop, options, control socket requests, SIGHUP, live
+ *                   lines
+ *   iked_main.c     main(): the skeleton with iked's table
  *
  * What exists: IKE_SA_INIT and IKE_AUTH (PSK) as initiator and responder
  * with the first CHILD_SA (transport mode, GRE selectors), INVALID_KE_PAYLOAD
@@ -94,9 +123,15 @@ struct iked_proposal {
 	uint16_t dh;   /* IKE only */
 	char text[64]; /* canonical: what running-config prints */
 };
-/* Parse "aes256gcm16-prfsha384-x25519" (tokens in any order); text gets
- * the canonical form (encr, integ, prf when not implied, dh). */
+/* iked_proposal.c. Parse "aes256gcm16-prfsha384-x25519" (tokens in any
+ * order); text gets the canonical form (encr, integ, prf when not implied,
+ * dh). */
 int iked_proposal_parse(const char *s, bool esp, struct iked_proposal *p);
+/* The names show prints for the algorithms. */
+const char *ike_encr_name(const struct ikev2_alg *a, char *buf, size_t len);
+const char *ike_integ_name(uint16_t integ);
+const char *ike_prf_name(uint16_t prf);
+const char *ike_dh_name(uint16_t group);
 
 /* Defaults: what strongSwan and our examples use. */
 #define IKED_IKE_DEFAULT    "aes256gcm16-prfsha384-x25519"
@@ -163,12 +198,7 @@ struct iked_conf {
 	bool cookie_set;
 };
 
-/* c: zeroed, or a loaded configuration (released first). On error c is
- * left empty (nothing applied, no key left behind). */
-int iked_conf_load(const char *path, struct iked_conf *c, struct strbuf *errors);
-int iked_conf_load_mem(const char *name, const void *data, size_t len, struct iked_conf *c,
-                       struct strbuf *errors);
-/* Release every profile (wiping keys no SA holds) and zero c. */
+/* iked_conf.c. Release every profile (wiping keys no SA holds) and zero c. */
 void iked_conf_wipe(struct iked_conf *c);
 /* A heap copy sharing c's profiles (one more reference each); NULL. */
 struct iked_conf *iked_conf_dup(const struct iked_conf *c);
@@ -184,11 +214,17 @@ int iked_conf_profile_remove(struct iked_conf *c, const char *name);
 int iked_conf_check(struct iked_conf *c, struct strbuf *why);
 
 /* iked_cmd_conf.c, iked_cmd_exec.c: the handlers of every command iked
- * owns in lib/grammar.def. */
+ * owns in lib/grammar.def; iked_cmd_binding.c: the binding of them all. */
 struct cmd_binding;
-const struct cmd_binding *iked_binding(void);
 void iked_cmd_conf_bind(struct cmd_binding *b);
 void iked_cmd_exec_bind(struct cmd_binding *b);
+const struct cmd_binding *iked_binding(void);
+
+/* iked_conf_load.c. c: zeroed, or a loaded configuration (released
+ * first). On error c is left empty (nothing applied, no key left behind). */
+int iked_conf_load(const char *path, struct iked_conf *c, struct strbuf *errors);
+int iked_conf_load_mem(const char *name, const void *data, size_t len, struct iked_conf *c,
+                       struct strbuf *errors);
 
 /* iked_running_config.c: iked's part of the configuration, as config text
  * in canonical order (reading it back gives the same configuration). The
@@ -196,11 +232,12 @@ void iked_cmd_exec_bind(struct cmd_binding *b);
 void iked_running_config(const struct iked_conf *c, struct strbuf *out);
 
 /*
- * iked_reconfigure.c: live changes. iked_conf_candidate applies one line
- * (its block's header may be NULL or "") to a copy of running and runs
- * the whole-config checks: the candidate, or NULL with the reason in out
- * (running untouched). iked_conf_replace makes a candidate the running
- * configuration (the old one's profiles are released: SAs keep theirs).
+ * Live changes. iked_conf_candidate (iked_daemon.c: the skeleton's)
+ * applies one line (its block's header may be NULL or "") to a copy of
+ * running and runs the whole-config checks: the candidate, or NULL with
+ * the reason in out (running untouched). iked_conf_replace
+ * (iked_reconfigure.c) makes a candidate the running configuration (the
+ * old one's profiles are released: SAs keep theirs).
  */
 struct iked_conf *iked_conf_candidate(const struct iked_conf *running, const char *header,
                                       const char *line, struct strbuf *out);
@@ -304,7 +341,10 @@ struct child_sa {
 	uint32_t rekey_after_ms; /* its lifetime's 90%, jittered +-5% */
 };
 /* Installed in the data plane (a rekey of it may be out). */
-bool child_sa_installed(const struct child_sa *c);
+static inline bool child_sa_installed(const struct child_sa *c)
+{
+	return c->state == CHILD_SA_INSTALLED || c->state == CHILD_SA_REKEYING;
+}
 
 /*
  * Our outstanding request (RFC 7296 2.3: a window of one) and what it is:
@@ -359,11 +399,31 @@ struct ike_request {
 };
 
 struct iked;
+struct ike_sa;
+
+/*
+ * What an IKE SA's timers do when they fire. The timers (ike_timers.c)
+ * are armed by the state machines and the request window, below the
+ * exchanges; what a timer means (rekey, a liveness check, give up on the
+ * peer) is above them, in ike_timers_due.c. So the timers call these
+ * hooks, which an SA is given when it is made: by IKE_SA_INIT
+ * (ike_init.c), or, for the new SA of a rekey, its predecessor's.
+ */
+struct ike_sa_hooks {
+	void (*retransmit_due)(struct ike_sa *sa);
+	void (*half_open_due)(struct ike_sa *sa);
+	void (*replaced_due)(struct ike_sa *sa);
+	void (*linger_due)(struct ike_sa *sa);
+	void (*rekey_due)(struct ike_sa *sa);
+	void (*child_rekey_due)(struct ike_sa *sa);
+	void (*dpd_due)(struct ike_sa *sa);
+};
 
 struct ike_sa {
 	struct ike_sa *next;
 	struct iked *d;
-	unsigned id; /* for show and clear */
+	const struct ike_sa_hooks *hooks; /* NULL: its timers do nothing */
+	unsigned id;                      /* for show and clear */
 	const struct iked_profile *profile;
 	bool initiator;
 	enum ike_sa_state state; /* written by ike_sa_fsm() only */
@@ -414,6 +474,12 @@ struct ike_sa {
 	char error[96];          /* why it failed, for show */
 };
 
+/* Established, a rekey of it possibly out. */
+static inline bool ike_sa_is_up(const struct ike_sa *sa)
+{
+	return sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYING;
+}
+
 /* The rows of ike_exchange.c's table. */
 #define IKE_EXCHANGE_ROWS 21
 
@@ -433,6 +499,8 @@ struct iked_stats {
 
 typedef int iked_send_fn(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
                          uint16_t rport, const uint8_t *msg, size_t len);
+typedef void iked_recv_fn(struct iked *d, const uint8_t *pkt, size_t len,
+                          const struct ipaddr *local, const struct ipaddr *remote, uint16_t rport);
 
 struct iked {
 	struct ev_loop *loop;
@@ -446,6 +514,9 @@ struct iked {
 	 * UDP socket's sender; tests put an in-memory wire instead. */
 	iked_send_fn *send;
 	void *send_ctx;
+	/* Every message the socket reads goes here: the receive path
+	 * (ike_recv), which ike_net_open() is given by its caller. */
+	iked_recv_fn *recv;
 	struct ike_sa *sas;
 	unsigned next_sa_id;
 	struct iked_stats stats;
@@ -480,7 +551,8 @@ static inline void ike_put_spi64(uint8_t *p, uint64_t v)
 }
 
 /* ike_net.c */
-int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port);
+/* The socket on port, its messages read into recv. */
+int ike_net_open(struct iked *d, const struct ipaddr *bind_addr, uint16_t port, iked_recv_fn *recv);
 void ike_net_close(struct iked *d);
 /* Through d->send; counted in stats.tx. -1: not sent (no sender). */
 int ike_net_send(struct iked *d, const struct ipaddr *local, const struct ipaddr *remote,
@@ -493,10 +565,6 @@ void ike_recv(struct iked *d, const uint8_t *pkt, size_t len, const struct ipadd
  * index, or -1 when the table refuses that message. */
 int ike_exchange_row(enum ike_sa_state state, uint8_t exchange, bool response);
 const char *ike_exchange_row_name(unsigned row);
-/* The first notify of type in m, or NULL; the first error notify's type
- * (RFC 7296 3.10.1: below 16384), or 0. */
-const struct ikev2_notify *ike_notify_find(const struct ikev2_msg *m, uint16_t type);
-uint16_t ike_notify_error(const struct ikev2_msg *m);
 
 /* ike_request.c */
 bool ike_request_busy(const struct ike_sa *sa);
@@ -507,8 +575,10 @@ int ike_request_send(struct ike_sa *sa, enum ike_request_kind k, const struct ik
 /* IKE_SA_INIT: in the clear, message ID 0 (again after INVALID_KE_PAYLOAD
  * or a COOKIE, RFC 7296 1.2, 2.6). */
 int ike_request_send_init(struct ike_sa *sa, const uint8_t *msg, size_t len);
-/* The retransmission timer's work: send again, or give up on the peer. */
-void ike_request_retransmit(struct ike_sa *sa);
+/* The retransmission timer's work: send again; -1 when the request has
+ * been sent as often as it may (the peer is gone: the caller fails the
+ * SA). */
+int ike_request_retransmit(struct ike_sa *sa);
 /* The answered request leaves the window (its timer stops) into *r. */
 void ike_request_take(struct ike_sa *sa, struct ike_request *r);
 /* Free and wipe a request (its rekey material included). */
@@ -532,19 +602,26 @@ void ike_sa_fsm(struct ike_sa *sa, enum ike_sa_event ev);
 /* next: the negotiated CHILD_SA that comes in (INSTALLED, REKEYED,
  * ADOPTED), whose keys it takes over; NULL for the other events. */
 void child_sa_fsm(struct ike_sa *sa, enum child_sa_event ev, struct child_sa *next);
-/* Established, a rekey of it possibly out. */
-bool ike_sa_is_up(const struct ike_sa *sa);
 
 /* ike_timers.c */
 void ike_timers_init(struct ike_sa *sa);
 void ike_timers_stop(struct ike_sa *sa);
-/* Hooks: a request went out (again), its answer came; an authenticated
- * message came from the peer; the IKE SA or its CHILD_SA changed state. */
+/* What arms them: a request went out (again), its answer came; an
+ * authenticated message came from the peer; the IKE SA or its CHILD_SA
+ * changed state. */
 void ike_timers_request_sent(struct ike_sa *sa);
 void ike_timers_request_answered(struct ike_sa *sa);
 void ike_timers_authenticated_rx(struct ike_sa *sa);
 void ike_timers_ike_sa_changed(struct ike_sa *sa, enum ike_sa_event ev);
 void ike_timers_child_changed(struct ike_sa *sa, enum child_sa_event ev);
+/* A rekey due that could not start: again a while from now; a liveness
+ * check due that waits: a DPD interval from now. */
+void ike_timers_rekey_retry(struct ike_sa *sa);
+void ike_timers_child_rekey_retry(struct ike_sa *sa);
+void ike_timers_dpd_restart(struct ike_sa *sa);
+
+/* ike_timers_due.c: the hooks of every SA IKE_SA_INIT makes. */
+extern const struct ike_sa_hooks ike_timers_due;
 
 /* ike_sa.c */
 struct ike_sa *ike_sa_new(struct iked *d, const struct iked_profile *p, bool initiator,
@@ -604,10 +681,6 @@ int ike_proposal_check(const struct iked_proposal *ours, unsigned n, bool esp,
  * -1 when m has no such notify (or a malformed one). */
 int ike_proposal_wanted_group(const struct iked_profile *p, const struct ikev2_msg *m,
                               uint16_t *group);
-const char *ike_encr_name(const struct ikev2_alg *a, char *buf, size_t len);
-const char *ike_integ_name(uint16_t integ);
-const char *ike_prf_name(uint16_t prf);
-const char *ike_dh_name(uint16_t group);
 
 /* ike_init.c */
 int ike_initiate(struct iked *d, const struct iked_profile *p, const struct ipaddr *local,
@@ -622,15 +695,16 @@ void ike_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req);
 void ike_id_format(uint8_t type, const uint8_t *data, size_t len, char *out, size_t cap);
 
-/* ike_rekey.c, ike_rekey_ike.c, ike_rekey_child.c: CREATE_CHILD_SA (RFC
- * 7296 1.3, 2.8, 2.17, 2.18, 2.25). _start: -1 when it cannot start now
- * (not established, the window busy, nothing to rekey). */
+/* ike_rekey.c, ike_rekey_ike.c, ike_rekey_child.c, ike_rekey_recv.c:
+ * CREATE_CHILD_SA (RFC 7296 1.3, 2.8, 2.17, 2.18, 2.25). _start: -1 when
+ * it cannot start now (not established, the window busy, nothing to
+ * rekey). */
 int ike_rekey_ike_start(struct ike_sa *sa);
 int ike_rekey_child_start(struct ike_sa *sa);
 void ike_rekey_recv_request(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_rekey_refuse_busy(struct ike_sa *sa, struct ikev2_msg *m);
 void ike_rekey_recv_response(struct ike_sa *sa, struct ikev2_msg *m, struct ike_request *req);
-/* What the two rekeys share. */
+/* What the two rekeys share (ike_rekey.c). */
 void ike_rekey_refuse(struct ike_sa *sa, uint32_t msg_id, uint16_t notify, const uint8_t *data,
                       size_t len);
 void ike_rekey_refuse_group(struct ike_sa *sa, uint32_t msg_id, uint16_t group);

@@ -1,6 +1,5 @@
 /*
- * iked's operational commands (lib/grammar.def; x->ctx is the daemon) and
- * its binding: one handler per command iked owns.
+ * iked's operational commands (lib/grammar.def; x->ctx is the daemon).
  *
  *   show version / show debugging / log level / [no] debug control
  *   show running-config [json] / show running-config secrets
@@ -159,17 +158,4 @@ void iked_cmd_exec_bind(struct cmd_binding *b)
 	h[CMD_DEBUG_CONTROL] = iked_exec_debug_control;
 	h[CMD_NO_DEBUG_CONTROL] = iked_exec_debug_control;
 	h[CMD_LOG_LEVEL] = iked_exec_log_level;
-}
-
-const struct cmd_binding *iked_binding(void)
-{
-	static struct cmd_binding b;
-
-	if (!b.daemon) {
-		b.daemon = "iked";
-		b.owner = CMD_OWN_IKED;
-		iked_cmd_conf_bind(&b);
-		iked_cmd_exec_bind(&b);
-	}
-	return &b;
 }

@@ -116,7 +116,7 @@ static int iked_daemon_start(void *daemon, void *conf, const struct daemon_env *
 		    iked_opts.keylog);
 	}
 	log_warn("no data plane protects traffic yet: CHILD_SAs are negotiated and recorded only");
-	if (ike_net_open(d, &iked_opts.bind_addr, port) < 0) {
+	if (ike_net_open(d, &iked_opts.bind_addr, port, ike_recv) < 0) {
 		log_err("cannot listen on UDP port %u", port);
 		return -1;
 	}
@@ -163,6 +163,15 @@ const struct daemon_def iked_daemon = {
     .conf_install = iked_daemon_conf_install,
     .stop = iked_daemon_stop,
 };
+
+struct iked_conf *iked_conf_candidate(const struct iked_conf *running, const char *header,
+                                      const char *line, struct strbuf *out)
+{
+	void *cand;
+
+	return daemon_conf_candidate(&iked_daemon, running, header, line, &cand, out) == 0 ? cand
+	                                                                                   : NULL;
+}
 
 int iked_ctl_handle(void *ctx, const char *line, struct strbuf *out)
 {

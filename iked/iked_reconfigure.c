@@ -26,17 +26,6 @@
 #include <openssl/crypto.h>
 
 #include "iked/iked.h"
-#include "lib/cmd_conf.h"
-#include "lib/daemon.h"
-
-struct iked_conf *iked_conf_candidate(const struct iked_conf *running, const char *header,
-                                      const char *line, struct strbuf *out)
-{
-	void *cand;
-
-	return daemon_conf_candidate(&iked_daemon, running, header, line, &cand, out) == 0 ? cand
-	                                                                                 : NULL;
-}
 
 /* Same content (the header's line number aside)? */
 static bool iked_profile_same(const struct iked_profile *a, const struct iked_profile *b)

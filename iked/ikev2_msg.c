@@ -1,7 +1,8 @@
 /*
  * IKEv2 message codec: name tables and the size rules the decoder
  * (ikev2_msg_decode.c) and the builder (ikev2_msg_build.c) share, so that
- * whatever the builder writes, the decoder accepts.
+ * whatever the builder writes, the decoder accepts; and the queries every
+ * exchange asks of a decoded message.
  */
 #include "iked/ikev2_msg.h"
 
@@ -234,4 +235,20 @@ bool ikev2_delete_spis_ok(uint8_t protocol, uint8_t spi_size, uint16_t n_spi)
 	default:
 		return false;
 	}
+}
+
+const struct ikev2_notify *ikev2_notify_find(const struct ikev2_msg *m, uint16_t type)
+{
+	for (size_t i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type == type)
+			return &m->notify[i];
+	return NULL;
+}
+
+uint16_t ikev2_notify_error(const struct ikev2_msg *m)
+{
+	for (size_t i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type < IKEV2_N_STATUS_MIN)
+			return m->notify[i].type;
+	return 0;
 }

@@ -394,6 +394,11 @@ int ikev2_sa_decode(struct buf *b, struct ikev2_sa_payload *sa, bool *nonzero_re
 int ikev2_payloads_decode(uint8_t first, const uint8_t *p, size_t len, struct ikev2_msg *m,
                           struct ikev2_decode_error *err);
 
+/* The first notify of type in m, or NULL; the first error notify's type
+ * (RFC 7296 3.10.1: below 16384), or 0. */
+const struct ikev2_notify *ikev2_notify_find(const struct ikev2_msg *m, uint16_t type);
+uint16_t ikev2_notify_error(const struct ikev2_msg *m);
+
 /*
  * Message builder. Payloads are appended in call order, each one's type
  * written into the previous one's next-payload field; the critical bit is

@@ -374,13 +374,13 @@ static void test_requests_in_up_states(void **state)
 			if (exchanges[e] == IKEV2_EXCHANGE_INFORMATIONAL) {
 				assert_int_equal(m.n_payloads, 0);
 			} else if (exchanges[e] == EXCHANGE_UNKNOWN) {
-				assert_int_equal(ike_notify_error(&m), IKEV2_N_NO_ADDITIONAL_SAS);
+				assert_int_equal(ikev2_notify_error(&m), IKEV2_N_NO_ADDITIONAL_SAS);
 			} else if (states[s] == IKE_SA_ESTABLISHED) {
-				assert_int_equal(ike_notify_error(&m), 0);
+				assert_int_equal(ikev2_notify_error(&m), 0);
 				assert_true(m.has_sa && m.has_nonce && m.has_ke);
 				assert_int_equal(a->rekeys, 1);
 			} else {
-				assert_int_equal(ike_notify_error(&m), IKEV2_N_TEMPORARY_FAILURE);
+				assert_int_equal(ikev2_notify_error(&m), IKEV2_N_TEMPORARY_FAILURE);
 				assert_int_equal(a->rekeys, 0);
 			}
 			teardown(NULL);
