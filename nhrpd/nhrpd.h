@@ -45,7 +45,9 @@
  *   nhrpd_running_config.c  show running-config
  *   nhrpd_reconfigure.c  a new configuration applied live, or noticed
  *   nhrpd_show*.c, nhrpd_cmd_exec.c, nhrpd_cmd_binding.c  operational
- *                        commands and their output
+ *                        commands and their output; the binding of every
+ *                        command to its handler
+ *   nhrpd_conf_load.c    a configuration file read with that binding
  *   nhrpd_daemon.c       nhrpd for the daemon skeleton (lib/daemon.h): start,
  *                        stop, control socket requests, SIGHUP
  *   nhrpd_main.c         main(): the skeleton with nhrpd's table
@@ -151,8 +153,8 @@ struct nhrpd_conf {
 	bool zebra_path_set, zebra_instance_set, zebra_distance_set;
 };
 
-/* Read a whole configuration (nothing is kept on an error; errors are
- * "name:line: reason"). */
+/* nhrpd_conf_load.c: read a whole configuration with nhrpd's binding
+ * (nothing is kept on an error; errors are "name:line: reason"). */
 int nhrpd_conf_load(const char *path, struct nhrpd_conf *c, struct strbuf *errors);
 int nhrpd_conf_load_mem(const char *name, const void *data, size_t len, struct nhrpd_conf *c,
 			struct strbuf *errors);

@@ -1,7 +1,7 @@
 /*
- * nhrpd's configuration as a whole: reading it with the command engine
- * (the lines themselves are nhrpd_cmd_conf.c's), the checks that span
- * blocks, and the helpers the daemon asks it (which interfaces run, is
+ * nhrpd's configuration as a whole, as data (nhrpd_conf_load.c reads it
+ * with the command engine; the lines themselves are nhrpd_cmd_conf.c's):
+ * the checks that span blocks, and the helpers the daemon asks it (which interfaces run, is
  * zebra wanted). Every block nhrpd owns is kept, run or not, so that
  * `show running-config` gives back what was configured. A configuration
  * is validated whole before any of it is applied; on an error nothing is
@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/cmd_conf.h"
+#include "lib/conf.h"
 #include "nhrpd/nhrpd.h"
-#include "nhrpd/nhrpd_cmd.h"
 
 void nhrpd_conf_init(struct nhrpd_conf *c)
 {
@@ -118,41 +117,6 @@ int nhrpd_conf_check(const struct nhrpd_conf *c, const char *name, struct strbuf
 		}
 	}
 	return rc;
-}
-
-static int nhrpd_conf_read(struct conf_reader *r, struct nhrpd_conf *c)
-{
-	const char *name = r->path;
-
-	int rc = cmd_conf_read(r, &nhrpd_binding, c);
-
-	/* Every error at once: the lines', then the whole's. */
-	if (nhrpd_conf_check(c, name, r->errors) < 0 || rc < 0) {
-		nhrpd_conf_wipe(c);
-		return -1;
-	}
-	return 0;
-}
-
-int nhrpd_conf_load(const char *path, struct nhrpd_conf *c, struct strbuf *errors)
-{
-	struct conf_reader r;
-
-	nhrpd_conf_init(c);
-	if (conf_open(&r, path, errors) < 0)
-		return -1;
-	return nhrpd_conf_read(&r, c);
-}
-
-int nhrpd_conf_load_mem(const char *name, const void *data, size_t len, struct nhrpd_conf *c,
-                        struct strbuf *errors)
-{
-	struct conf_reader r;
-
-	nhrpd_conf_init(c);
-	if (conf_open_mem(&r, name, data, len, errors) < 0)
-		return -1;
-	return nhrpd_conf_read(&r, c);
 }
 
 void nhrpd_conf_wipe(struct nhrpd_conf *c)

@@ -186,11 +186,13 @@ struct mgred {
 	uint64_t started_ms;
 };
 
-/* mgred_conf.c */
+/* mgred_conf_load.c: a file (or text) read with mgred's binding; 0, or -1
+ * with "file:line: reason" lines in errors. */
 int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors);
 int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct mgred_conf *conf,
 			struct strbuf *errors);
-/* Where mgred's configuration keeps its interface blocks, for the
+
+/* mgred_conf.c: the configuration as data. Where mgred's configuration keeps its interface blocks, for the
  * handlers of the lines it shares with nhrpd (gre/tunnel_conf.h). */
 extern const struct tunnel_conf_blocks mgred_tunnel_blocks;
 /* Every address of the interface, the IPv4 one first: how many. */
@@ -203,13 +205,19 @@ bool mgred_iface_is_tunnel(const struct mgred_iface_conf *ic);
 unsigned mgred_conf_ntunnels(const struct mgred_conf *c);
 /* Equal but for where they were read. */
 bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred_iface_conf *b);
-/* The checks across blocks, on a live candidate: 0, or -1 with the reason in why. */
+/* The checks across blocks: 0, or -1 with each reason at its file:line
+ * through r (reading a file) or in why ("% reason", a live candidate). */
+struct conf_reader;
+int mgred_conf_check_blocks(const struct mgred_conf *c, struct conf_reader *r,
+			    struct strbuf *why);
+/* The same on a live candidate: 0, or -1 with the reason in why. */
 int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why);
 /* Free a heap configuration (the skeleton's copies). NULL is fine. */
 void mgred_conf_free(struct mgred_conf *c);
 /*
- * One live line applied to a heap copy of running, followed by the
- * whole-config checks (lib/daemon.h's daemon_conf_candidate): 0 with *cand
+ * mgred_daemon.c: one live line applied to a heap copy of running,
+ * followed by the whole-config checks (lib/daemon.h's
+ * daemon_conf_candidate): 0 with *cand
  * set (the caller frees it), 1 when the line is not mgred's, -1 with the
  * reason in why ("% ...\n"). running is never changed.
  */

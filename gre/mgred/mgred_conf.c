@@ -2,9 +2,10 @@
  * The part of dmvpn.conf that mgred owns: every `interface` block and the
  * tunnel lines in it (gre/gre.def and gre/mgred/mgred.def, owner
  * CMD_OWN_MGRED). The lines are read by the command engine
- * (lib/cmd_conf.c) into struct mgred_conf through mgred_binding's handlers
- * (mgred_cmd_conf.c, and gre/tunnel_conf.c for the lines nhrpd reads too);
- * this file holds the checks that span blocks and the model's small queries. Everything is validated
+ * (mgred_conf_load.c) into struct mgred_conf through mgred_binding's
+ * handlers (mgred_cmd_conf.c, and gre/tunnel_conf.c for the lines nhrpd
+ * reads too); this file holds the configuration as data: the checks that
+ * span blocks and the model's small queries. Everything is validated
  * before any of it is applied, at start-up as for a live line.
  */
 #include <stddef.h>
@@ -13,7 +14,6 @@
 
 #include "gre/mgred/mgred.h"
 #include "lib/conf.h"
-#include "lib/daemon.h"
 
 const struct tunnel_conf_blocks mgred_tunnel_blocks = {
     .array_offset = offsetof(struct mgred_conf, ifaces),
@@ -89,8 +89,8 @@ static void mgred_conf_report(struct conf_reader *r, struct strbuf *why, int lin
  * one underlay are told apart by their key alone (RFC 2890 2.1), so two
  * tunnels with the same source need different keys.
  */
-static int mgred_conf_check_all(const struct mgred_conf *c, struct conf_reader *r,
-                                struct strbuf *why)
+int mgred_conf_check_blocks(const struct mgred_conf *c, struct conf_reader *r,
+                            struct strbuf *why)
 {
 	unsigned ntunnels = 0;
 	char msg[256];
@@ -124,53 +124,12 @@ static int mgred_conf_check_all(const struct mgred_conf *c, struct conf_reader *
 	return 0;
 }
 
-static int mgred_conf_read(struct conf_reader *r, struct mgred_conf *conf)
-{
-	int rc = cmd_conf_read(r, &mgred_binding, conf);
-
-	/* Across blocks too, so that every error is reported at once. */
-	if (mgred_conf_check_all(conf, r, NULL) < 0)
-		rc = -1;
-	return rc;
-}
-
-int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors)
-{
-	struct conf_reader r;
-
-	memset(conf, 0, sizeof(*conf));
-	if (conf_open(&r, path, errors) < 0)
-		return -1;
-	return mgred_conf_read(&r, conf);
-}
-
-int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct mgred_conf *conf,
-                        struct strbuf *errors)
-{
-	struct conf_reader r;
-
-	memset(conf, 0, sizeof(*conf));
-	if (conf_open_mem(&r, name, data, len, errors) < 0)
-		return -1;
-	return mgred_conf_read(&r, conf);
-}
-
 int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why)
 {
-	return mgred_conf_check_all(c, NULL, why);
+	return mgred_conf_check_blocks(c, NULL, why);
 }
 
 void mgred_conf_free(struct mgred_conf *c)
 {
 	free(c); /* no secrets in mgred's part */
-}
-
-int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
-                         struct mgred_conf **cand, struct strbuf *why)
-{
-	void *c;
-	int rc = daemon_conf_candidate(&mgred_daemon, running, header, line, &c, why);
-
-	*cand = c;
-	return rc;
 }

@@ -130,3 +130,13 @@ const struct daemon_def mgred_daemon = {
     .conf_install = mgred_daemon_conf_install,
     .stop = mgred_daemon_stop,
 };
+
+int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
+                         struct mgred_conf **cand, struct strbuf *why)
+{
+	void *c;
+	int rc = daemon_conf_candidate(&mgred_daemon, running, header, line, &c, why);
+
+	*cand = c;
+	return rc;
+}
