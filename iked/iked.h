@@ -50,7 +50,7 @@
  *   iked_show.c     show crypto ikev2 sa / show crypto ipsec sa
  *   iked_running_config.c  show running-config
  *   iked_reconfigure.c     what a live change changes; the swap
- *   iked_cmd_conf.c handlers of iked's configuration lines (grammar.def)
+ *   iked_cmd_conf.c handlers of iked's configuration lines (iked.def)
  *   iked_cmd_exec.c handlers of iked's operational commands
  *   iked_cmd_binding.c  the binding: which handler runs each command
  *   iked_conf_load.c    a configuration read through the binding
@@ -214,7 +214,7 @@ int iked_conf_profile_remove(struct iked_conf *c, const char *name);
 int iked_conf_check(struct iked_conf *c, struct strbuf *why);
 
 /* iked_cmd_conf.c, iked_cmd_exec.c: the handlers of every command iked
- * owns in lib/grammar.def; iked_cmd_binding.c: the binding of them all. */
+ * owns (iked/iked.def); iked_cmd_binding.c: the binding of them all. */
 struct cmd_binding;
 void iked_cmd_conf_bind(struct cmd_binding *b);
 void iked_cmd_exec_bind(struct cmd_binding *b);

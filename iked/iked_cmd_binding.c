@@ -1,6 +1,6 @@
 /*
  * iked's binding: which handler runs each command iked owns in
- * lib/grammar.def, the configuration lines' (iked_cmd_conf.c) and the
+ * iked/iked.def, the configuration lines' (iked_cmd_conf.c) and the
  * operational commands' (iked_cmd_exec.c). A command without one is a bug
  * that cmd_binding_check() reports at start.
  */

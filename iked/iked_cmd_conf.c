@@ -1,5 +1,5 @@
 /*
- * The handlers of iked's configuration lines (lib/grammar.def): the
+ * The handlers of iked's configuration lines (iked/iked.def): the
  * grammar has checked the words, types and ranges; these check what it
  * cannot (proposal strings, lengths, the PSK file) and change only the
  * configuration they are given (x->ctx: a candidate, or the one being

@@ -1,5 +1,5 @@
 /*
- * iked's operational commands (lib/grammar.def; x->ctx is the daemon).
+ * iked's operational commands (iked/iked.def; x->ctx is the daemon).
  *
  *   show version / show debugging / log level / [no] debug control
  *   show running-config [json] / show running-config secrets

@@ -1,5 +1,5 @@
 /*
- * The part of dmvpn.conf that iked owns (DESIGN.md), as data: copies,
+ * The part of dmvpn.conf that iked owns (the crypto ikev2 lines), as data: copies,
  * profiles, the whole-config checks. It is read with the command engine
  * (iked_conf_load.c; the lines' handlers are in iked_cmd_conf.c):
  *
