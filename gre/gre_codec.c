@@ -3,11 +3,11 @@
 #include "lib/csum.h"
 
 static const char *const gre_err_names[GRE_ERR__COUNT] = {
-	[GRE_OK] = "ok",
-	[GRE_ERR_TRUNCATED] = "truncated",
-	[GRE_ERR_VERSION] = "bad-version",
-	[GRE_ERR_RESERVED] = "reserved-bits",
-	[GRE_ERR_CHECKSUM] = "bad-checksum",
+    [GRE_OK] = "ok",
+    [GRE_ERR_TRUNCATED] = "truncated",
+    [GRE_ERR_VERSION] = "bad-version",
+    [GRE_ERR_RESERVED] = "reserved-bits",
+    [GRE_ERR_CHECKSUM] = "bad-checksum",
 };
 
 const char *gre_err_name(enum gre_err err)

@@ -50,10 +50,10 @@ struct gre_hdr {
 
 enum gre_err {
 	GRE_OK = 0,
-	GRE_ERR_TRUNCATED,  /* shorter than the header its flags announce */
-	GRE_ERR_VERSION,    /* version is not 0 (RFC 2784 2.3.1) */
-	GRE_ERR_RESERVED,   /* bits 1, 4 or 5 set (RFC 2784 2.3) */
-	GRE_ERR_CHECKSUM,   /* checksum present and wrong (RFC 2784 2.5) */
+	GRE_ERR_TRUNCATED, /* shorter than the header its flags announce */
+	GRE_ERR_VERSION,   /* version is not 0 (RFC 2784 2.3.1) */
+	GRE_ERR_RESERVED,  /* bits 1, 4 or 5 set (RFC 2784 2.3) */
+	GRE_ERR_CHECKSUM,  /* checksum present and wrong (RFC 2784 2.5) */
 	GRE_ERR__COUNT
 };
 

@@ -20,7 +20,7 @@ void mgre_lladdr_from_handle(uint32_t handle, uint8_t mac[MGRE_LLADDR_LEN])
 }
 
 enum mgre_lladdr_kind mgre_lladdr_decode(const uint8_t mac[MGRE_LLADDR_LEN], struct in_addr *v4,
-					 uint32_t *handle)
+                                         uint32_t *handle)
 {
 	if (mac[0] != MGRE_LLADDR_OUI)
 		return MGRE_LLADDR_INVALID;
@@ -33,7 +33,7 @@ enum mgre_lladdr_kind mgre_lladdr_decode(const uint8_t mac[MGRE_LLADDR_LEN], str
 		return MGRE_LLADDR_IPV4;
 	case MGRE_LLADDR_TAG_IPV6_HANDLE:
 		*handle = (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 | (uint32_t)mac[4] << 8 |
-			  mac[5];
+		          mac[5];
 		return MGRE_LLADDR_IPV6_HANDLE;
 	default:
 		return MGRE_LLADDR_INVALID;

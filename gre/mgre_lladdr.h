@@ -18,9 +18,9 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
-#define MGRE_LLADDR_LEN 6
-#define MGRE_LLADDR_OUI 0x02
-#define MGRE_LLADDR_TAG_IPV4 0x04
+#define MGRE_LLADDR_LEN             6
+#define MGRE_LLADDR_OUI             0x02
+#define MGRE_LLADDR_TAG_IPV4        0x04
 #define MGRE_LLADDR_TAG_IPV6_HANDLE 0x06
 
 enum mgre_lladdr_kind {
@@ -33,6 +33,6 @@ void mgre_lladdr_from_ipv4(struct in_addr v4, uint8_t mac[MGRE_LLADDR_LEN]);
 void mgre_lladdr_from_handle(uint32_t handle, uint8_t mac[MGRE_LLADDR_LEN]);
 /* Classify mac; fills *v4 or *handle according to the kind returned. */
 enum mgre_lladdr_kind mgre_lladdr_decode(const uint8_t mac[MGRE_LLADDR_LEN], struct in_addr *v4,
-					 uint32_t *handle);
+                                         uint32_t *handle);
 
 #endif

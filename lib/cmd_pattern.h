@@ -10,9 +10,9 @@
 
 #define CMD_MAX_ELEMS 16
 #define CMD_MAX_SLOTS 4
-#define CMD_MAX_ALTS 8
-#define CMD_MAX_TOKS 32
-#define CMD_MAX_PATH 256
+#define CMD_MAX_ALTS  8
+#define CMD_MAX_TOKS  32
+#define CMD_MAX_PATH  256
 
 enum cmd_tok_kind {
 	CMD_TOK_KEYWORD,

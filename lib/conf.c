@@ -21,7 +21,7 @@ int conf_open(struct conf_reader *r, const char *path, struct strbuf *errors)
 }
 
 int conf_open_mem(struct conf_reader *r, const char *name, const void *data, size_t len,
-		  struct strbuf *errors)
+                  struct strbuf *errors)
 {
 	memset(r, 0, sizeof(*r));
 	r->path = name;

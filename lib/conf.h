@@ -41,12 +41,12 @@ int conf_open(struct conf_reader *r, const char *path, struct strbuf *errors);
 /* Read from memory (the shell's `configure terminal`, fuzzers); name is
  * what error messages call it. */
 int conf_open_mem(struct conf_reader *r, const char *name, const void *data, size_t len,
-		  struct strbuf *errors);
+                  struct strbuf *errors);
 void conf_close(struct conf_reader *r);
 /* Next non-empty line: 1, or 0 at the end. Bad lines are reported and skipped. */
 int conf_next(struct conf_reader *r, struct conf_line *l);
 void conf_error(struct conf_reader *r, const struct conf_line *l, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Does l start with these words? e.g. conf_match(l, 2, "tunnel", "key") */
 bool conf_match(const struct conf_line *l, int n, ...);

@@ -72,8 +72,8 @@ static void ctl_conn_free(struct ctl_conn *c)
 static void ctl_conn_flush(struct ctl_conn *c)
 {
 	while (c->out_off < c->outq.len) {
-		ssize_t n = send(c->fd, c->outq.s + c->out_off, c->outq.len - c->out_off,
-				 MSG_NOSIGNAL);
+		ssize_t n =
+		    send(c->fd, c->outq.s + c->out_off, c->outq.len - c->out_off, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				ev_io_start(c->srv->loop, &c->wio);
@@ -252,7 +252,7 @@ static void ctl_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path, const char *group,
-				   ctl_handler_fn fn, void *ctx)
+                                   ctl_handler_fn fn, void *ctx)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct ctl_server *srv;
@@ -282,7 +282,7 @@ struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path, const
 
 		if (gr && chown(path, (uid_t)-1, gr->gr_gid) < 0)
 			log_warn("control socket %s: chown to group %s: %s", path, group,
-				 strerror(errno));
+			         strerror(errno));
 	}
 	srv = calloc(1, sizeof(*srv));
 	if (!srv) {
@@ -367,7 +367,7 @@ int ctl_call(const char *path, const char *line, int timeout_ms, struct strbuf *
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		strbuf_printf(reply, "cannot reach %s: %s%s", path, strerror(errno),
-			      errno == EACCES ? " (is your user in the control group?)" : "");
+		              errno == EACCES ? " (is your user in the control group?)" : "");
 		goto out;
 	}
 	req = malloc(len + CTL_FRAME_HDR_LEN);
@@ -469,7 +469,7 @@ int ctl_listen(const char *path, int seconds, FILE *out)
 			 * flow from now on), then one line per event. */
 			if (f.type == CTL_FRAME_EVENT || f.type == CTL_FRAME_OK) {
 				fprintf(out, "%.*s%s", (int)f.len, (const char *)f.payload,
-					f.type == CTL_FRAME_EVENT ? "\n" : "");
+				        f.type == CTL_FRAME_EVENT ? "\n" : "");
 				fflush(out);
 			}
 		}

@@ -26,7 +26,7 @@ typedef int (*ctl_handler_fn)(void *ctx, const char *line, struct strbuf *out);
  * when it names an existing group (NULL: the daemon's own group).
  */
 struct ctl_server *ctl_server_open(struct ev_loop *loop, const char *path, const char *group,
-				   ctl_handler_fn fn, void *ctx);
+                                   ctl_handler_fn fn, void *ctx);
 void ctl_server_close(struct ctl_server *srv);
 /* Inside a handler: the uid of the client (SO_PEERCRED), (uid_t)-1 if unknown. */
 uid_t ctl_request_uid(void);

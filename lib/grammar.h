@@ -35,16 +35,16 @@
 /* Help lines the components' commands share (FRR's SHOW_STR & co.). */
 #ifndef DMVPN_GRAMMAR_HELP
 #define DMVPN_GRAMMAR_HELP
-#define SHOW_STR "Show running system information\n"
-#define NO_STR "Negate a command or set its defaults\n"
-#define IP_STR "Internet Protocol (IPv4)\n"
-#define IPV6_STR "Internet Protocol version 6\n"
-#define JSON_STR "JavaScript Object Notation output\n"
-#define DETAIL_STR "Every field\n"
-#define DEBUG_STR "Turn on debug logging\n"
-#define CLEAR_STR "Reset state or counters\n"
+#define SHOW_STR    "Show running system information\n"
+#define NO_STR      "Negate a command or set its defaults\n"
+#define IP_STR      "Internet Protocol (IPv4)\n"
+#define IPV6_STR    "Internet Protocol version 6\n"
+#define JSON_STR    "JavaScript Object Notation output\n"
+#define DETAIL_STR  "Every field\n"
+#define DEBUG_STR   "Turn on debug logging\n"
+#define CLEAR_STR   "Reset state or counters\n"
 #define RUNCONF_STR "The configuration in effect\n"
-#define IFNAME_STR "Interface name\n"
+#define IFNAME_STR  "Interface name\n"
 #endif
 
 #ifndef OWNER

@@ -63,7 +63,7 @@ static void loop_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 }
 
 void loop_signals_init(struct loop_signals *s, struct ev_loop *loop, void (*hup_fn)(void *),
-		       void *arg)
+                       void *arg)
 {
 	signal(SIGPIPE, SIG_IGN);
 	s->hup_fn = hup_fn;

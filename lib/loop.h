@@ -34,7 +34,7 @@ struct loop_signals {
 	void *arg;
 };
 void loop_signals_init(struct loop_signals *s, struct ev_loop *loop, void (*hup_fn)(void *),
-		       void *arg);
+                       void *arg);
 void loop_signals_stop(struct loop_signals *s, struct ev_loop *loop);
 
 #endif

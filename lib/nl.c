@@ -199,7 +199,7 @@ int nlh_addr_find_link(struct nlh *h, const struct ipaddr *a, int *ifindex)
 }
 
 int nlh_neigh_replace(struct nlh *h, int ifindex, const struct ipaddr *dst, const uint8_t *lladdr,
-		      size_t lladdr_len, int permanent)
+                      size_t lladdr_len, int permanent)
 {
 	struct rtnl_neigh *n = rtnl_neigh_alloc();
 	struct nl_addr *d = nlh_nl_addr(dst);
@@ -277,7 +277,7 @@ int nlh_listen_open(int protocol, uint32_t groups, int rcvbuf)
 }
 
 void nlh_listen_read(int fd, unsigned max_reads, void (*fn)(struct nlmsghdr *h, void *arg),
-		     void *arg)
+                     void *arg)
 {
 	static char buf[NLH_RECV_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 
@@ -332,12 +332,12 @@ int nlh_link_msg_parse(struct nlmsghdr *h, int *ifindex)
 static struct nl_msg *nlh_nflog_config_msg(uint16_t group)
 {
 	struct nfgenmsg g = {
-		.nfgen_family = AF_UNSPEC,
-		.version = NFNETLINK_V0,
-		.res_id = htons(group),
+	    .nfgen_family = AF_UNSPEC,
+	    .version = NFNETLINK_V0,
+	    .res_id = htons(group),
 	};
 	struct nl_msg *m = nlmsg_alloc_simple((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG,
-					      NLM_F_REQUEST | NLM_F_ACK);
+	                                      NLM_F_REQUEST | NLM_F_ACK);
 
 	if (m && nlmsg_append(m, &g, sizeof(g), NLMSG_ALIGNTO) < 0) {
 		nlmsg_free(m);
@@ -373,7 +373,7 @@ int nlh_nflog_bind(int fd, uint16_t group, uint32_t copy_range)
 {
 	struct nfulnl_msg_config_cmd cmd = {.command = NFULNL_CFG_CMD_BIND};
 	struct nfulnl_msg_config_mode mode = {.copy_range = htonl(copy_range),
-					      .copy_mode = NFULNL_COPY_PACKET};
+	                                      .copy_mode = NFULNL_COPY_PACKET};
 	struct nl_msg *m = nlh_nflog_config_msg(group);
 	int rc = -1;
 
@@ -397,8 +397,8 @@ int nlh_nflog_msg_parse(struct nlmsghdr *h, struct nlh_nflog_pkt *out)
 {
 	/* Attributes too short for what they hold are refused by libnl. */
 	static const struct nla_policy policy[NFULA_MAX + 1] = {
-		[NFULA_IFINDEX_INDEV] = {.type = NLA_U32},
-		[NFULA_HWADDR] = {.minlen = sizeof(struct nfulnl_msg_packet_hw)},
+	    [NFULA_IFINDEX_INDEV] = {.type = NLA_U32},
+	    [NFULA_HWADDR] = {.minlen = sizeof(struct nfulnl_msg_packet_hw)},
 	};
 	struct nfulnl_msg_packet_hw hw;
 	struct nlattr *tb[NFULA_MAX + 1];
@@ -457,8 +457,8 @@ void nlh_req_close(struct nlh_req *q)
  * and dropped. Never waits: an answer not there is an error (-EAGAIN).
  * Errors are negative errno values, the kernel's included.
  */
-static int nlh_req_do(struct nlh_req *q, struct nl_msg *m,
-		      int (*fn)(struct nlmsghdr *h, void *arg), void *arg)
+static int nlh_req_do(struct nlh_req *q, struct nl_msg *m, int (*fn)(struct nlmsghdr *h, void *arg),
+                      void *arg)
 {
 	static char buf[NLH_RECV_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *req = nlmsg_hdr(m);
@@ -526,9 +526,9 @@ static int nlh_route_one(struct nlmsghdr *h, void *arg)
 int nlh_route_get(struct nlh_req *q, const struct ipaddr *dst, struct nlh_route *out)
 {
 	struct rtmsg rtm = {
-		.rtm_family = AF_INET,
-		.rtm_dst_len = 32,
-		.rtm_flags = RTM_F_FIB_MATCH, /* the FIB entry, not a host route */
+	    .rtm_family = AF_INET,
+	    .rtm_dst_len = 32,
+	    .rtm_flags = RTM_F_FIB_MATCH, /* the FIB entry, not a host route */
 	};
 	struct nl_msg *m;
 	int rc = -ENOMEM;
@@ -558,8 +558,7 @@ static int nlh_addr_one(struct nlmsghdr *h, void *arg)
 	struct nlattr *tb[IFA_MAX + 1];
 	const struct ifaddrmsg *ifa;
 
-	if (h->nlmsg_type != RTM_NEWADDR ||
-	    nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
+	if (h->nlmsg_type != RTM_NEWADDR || nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
 		return 0;
 	ifa = nlmsg_data(h);
 	if (!w->found && tb[IFA_LOCAL] && nla_len(tb[IFA_LOCAL]) == 4 &&

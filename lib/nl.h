@@ -33,7 +33,7 @@ int nlh_link_first_addr(struct nlh *h, int ifindex, int family, struct ipaddr *o
 int nlh_addr_find_link(struct nlh *h, const struct ipaddr *a, int *ifindex);
 /* ip neigh replace DST lladdr LL dev IFINDEX nud permanent|reachable */
 int nlh_neigh_replace(struct nlh *h, int ifindex, const struct ipaddr *dst, const uint8_t *lladdr,
-		      size_t lladdr_len, int permanent);
+                      size_t lladdr_len, int permanent);
 int nlh_neigh_delete(struct nlh *h, int ifindex, const struct ipaddr *dst);
 
 /* ---------- messages the kernel sends on its own, and one-off requests ---------- */
@@ -51,7 +51,7 @@ int nlh_listen_open(int protocol, uint32_t groups, int rcvbuf);
  * (ENOBUFS) is skipped: the kernel says so when its queue overflowed.
  */
 void nlh_listen_read(int fd, unsigned max_reads, void (*fn)(struct nlmsghdr *h, void *arg),
-		     void *arg);
+                     void *arg);
 
 /* A neighbour message (RTM_GETNEIGH: the kernel's solicitation, with
  * app_solicit): its interface and destination. 0, or -1 when it is
@@ -90,9 +90,9 @@ struct nlh_req *nlh_req_open(void);
 void nlh_req_close(struct nlh_req *q);
 
 struct nlh_route {
-	bool found;	/* a unicast or local route */
-	uint8_t type;	/* RTN_* */
-	uint8_t plen;	/* prefix length of the matching FIB entry */
+	bool found;   /* a unicast or local route */
+	uint8_t type; /* RTN_* */
+	uint8_t plen; /* prefix length of the matching FIB entry */
 	int oif;
 	struct ipaddr gateway; /* unset for a connected route */
 };

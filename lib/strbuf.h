@@ -6,10 +6,10 @@
 #include <stddef.h>
 
 struct strbuf {
-	char *s;    /* always NUL-terminated once anything was added */
+	char *s; /* always NUL-terminated once anything was added */
 	size_t len;
 	size_t cap;
-	bool oom;   /* sticky: an allocation failed */
+	bool oom; /* sticky: an allocation failed */
 };
 
 void strbuf_init(struct strbuf *sb);

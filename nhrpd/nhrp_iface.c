@@ -44,7 +44,8 @@ static void nhrp_iface_nhrp_readable(struct ev_loop *loop, ev_io *w, int revents
 			return;
 		}
 		if ((size_t)n > NHRP_MAX_PACKET) {
-			nhrp_drop(ifp, NHRP_DROP_MALFORMED, &from, "larger than an NHRP packet may be");
+			nhrp_drop(ifp, NHRP_DROP_MALFORMED, &from,
+			          "larger than an NHRP packet may be");
 			continue;
 		}
 		nhrp_recv_packet(ifp, pkt, (size_t)n, &from);
@@ -74,11 +75,12 @@ static int nhrp_iface_find_nbma(struct nhrp_iface *ifp)
 
 /* Bind proto as configured, unless it already is (its times stay). */
 static void nhrp_iface_bind_config(struct nhrp_iface *ifp, const struct ipaddr *proto,
-				   const struct nhrp_binding *b)
+                                   const struct nhrp_binding *b)
 {
 	const struct nhrp_cache_entry *e = nhrp_cache_get(ifp, proto);
 
-	if (e && nhrp_cache_entry_bound(e) && e->type == b->type && ipaddr_equal(&e->nbma, &b->nbma))
+	if (e && nhrp_cache_entry_bound(e) && e->type == b->type &&
+	    ipaddr_equal(&e->nbma, &b->nbma))
 		return;
 	/* A static map of an NHS's address wins over the NHS line. */
 	if (e && b->type == NHRP_CACHE_NHS && e->type == NHRP_CACHE_STATIC)
@@ -91,10 +93,10 @@ void nhrp_iface_load_config(struct nhrp_iface *ifp)
 	const struct nhrp_iface_conf *c = &ifp->conf;
 
 	nhrp_iface_bind_config(ifp, &c->tun.addr,
-			       &(struct nhrp_binding){.type = NHRP_CACHE_LOCAL,
-						      .nbma = ifp->nbma,
-						      .given = NHRP_BIND_PREFIX,
-						      .prefix_len = (uint8_t)c->tun.plen});
+	                       &(struct nhrp_binding){.type = NHRP_CACHE_LOCAL,
+	                                              .nbma = ifp->nbma,
+	                                              .given = NHRP_BIND_PREFIX,
+	                                              .prefix_len = (uint8_t)c->tun.plen});
 	for (unsigned i = 0; i < c->nmaps; i++)
 		nhrp_iface_bind_config(
 		    ifp, &c->maps[i].proto,
@@ -114,8 +116,8 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 		goto fail;
 	if (nhrp_iface_find_nbma(ifp) < 0) {
 		log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_GENERAL,
-			   "%s: tunnel source %s has no IPv4 address yet", ifp->conf.tun.name,
-			   ifp->conf.tun.source_dev);
+		           "%s: tunnel source %s has no IPv4 address yet", ifp->conf.tun.name,
+		           ifp->conf.tun.source_dev);
 		goto fail;
 	}
 	ifp->ifindex = dp_tunnel_ifindex(ifp->dp);
@@ -132,13 +134,13 @@ static int nhrp_iface_attach(struct nhrp_iface *ifp)
 	nhrp_iface_load_config(ifp);
 	if (nhrp_multicast_open(ifp) < 0)
 		log_warn("%s: multicast replication unavailable: %s", ifp->conf.tun.name,
-			 strerror(errno));
+		         strerror(errno));
 	for (unsigned i = 0; i < ifp->nnhs; i++)
 		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_START);
 	log_notice("%s: attached (ifindex %d, NBMA %s, %s data plane, %s)", ifp->conf.tun.name,
-		   ifp->ifindex, ipaddr_format(&ifp->nbma, (char[IPADDR_STRLEN]){0}),
-		   dp_backend_name(ifp->conf.tun.backend),
-		   nhrp_iface_is_server(ifp) ? "next-hop server" : "next-hop client");
+	           ifp->ifindex, ipaddr_format(&ifp->nbma, (char[IPADDR_STRLEN]){0}),
+	           dp_backend_name(ifp->conf.tun.backend),
+	           nhrp_iface_is_server(ifp) ? "next-hop server" : "next-hop client");
 	return 0;
 fail:
 	dp_tunnel_close(ifp->dp);
@@ -159,7 +161,7 @@ void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
 	if (!ifp->attached)
 		return;
 	log_warn("%s: detached (%s); waiting for the interface to come back", ifp->conf.tun.name,
-		 why);
+	         why);
 	for (unsigned i = 0; i < ifp->nnhs; i++)
 		nhrp_nhs_fsm(ifp->nhs[i], NHRP_NHS_EV_STOP);
 	nhrp_multicast_close(ifp);
@@ -181,8 +183,8 @@ void nhrp_iface_detach(struct nhrp_iface *ifp, const char *why)
  * relies on the binding any more.
  */
 static const nhrp_cache_note_fn nhrp_iface_subscribers[] = {
-	nhrp_mirror_entry_note,	  nhrp_zebra_entry_note, nhrp_resolve_entry_note,
-	nhrp_shortcut_entry_note, nhrp_purge_entry_note,
+    nhrp_mirror_entry_note,   nhrp_zebra_entry_note, nhrp_resolve_entry_note,
+    nhrp_shortcut_entry_note, nhrp_purge_entry_note,
 };
 
 int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c)
@@ -215,7 +217,7 @@ int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c)
 	d->ifaces[d->nifaces++] = ifp;
 	if (nhrp_iface_attach(ifp) < 0) {
 		log_warn("%s: not attached yet (%s); retrying every second", c->tun.name,
-			 strerror(errno));
+		         strerror(errno));
 		timer_start_ms(&ifp->attach_timer, NHRP_ATTACH_RETRY_MS);
 	}
 	return 0;

@@ -48,7 +48,8 @@ static void nhrp_iface_reconf_nhs(struct nhrp_iface *ifp, bool reregister)
 				        ipaddr_format(&c->nhs[i].proto, a));
 				continue;
 			}
-			log_notice("%s: NHS %s added", c->tun.name, ipaddr_format(&c->nhs[i].proto, a));
+			log_notice("%s: NHS %s added", c->tun.name,
+			           ipaddr_format(&c->nhs[i].proto, a));
 			fresh[n] = true;
 		}
 		next[n++] = nhs;

@@ -48,7 +48,7 @@ static void nhrp_multicast_dynamic(struct nhrp_cache_entry *e, void *arg)
 }
 
 static void nhrp_multicast_replicate(struct nhrp_iface *ifp, uint16_t ethertype,
-				     const uint8_t *payload, size_t len)
+                                     const uint8_t *payload, size_t len)
 {
 	const struct nhrp_iface_conf *c = &ifp->conf;
 	struct nhrp_mcast_send s = {ifp, ethertype, payload, len};
@@ -75,16 +75,16 @@ static void nhrp_multicast_readable(struct ev_loop *loop, ev_io *w, int revents)
 	for (int i = 0; i < 64; i++) {
 		sl = sizeof(sll);
 		n = recvfrom(ifp->mcast_fd, frame, sizeof(frame), MSG_DONTWAIT,
-			     (struct sockaddr *)&sll, &sl);
+		             (struct sockaddr *)&sll, &sl);
 		if (n < 0)
 			return;
 		/* The filter already checked; check again, it costs nothing. */
 		if (n < ETH_HLEN || sll.sll_pkttype != PACKET_OUTGOING || !(frame[0] & 1))
 			continue;
 		/* The ethertype follows the two addresses. */
-		nhrp_multicast_replicate(ifp,
-					 (uint16_t)(frame[2 * ETH_ALEN] << 8 | frame[2 * ETH_ALEN + 1]),
-					 frame + ETH_HLEN, (size_t)n - ETH_HLEN);
+		nhrp_multicast_replicate(
+		    ifp, (uint16_t)(frame[2 * ETH_ALEN] << 8 | frame[2 * ETH_ALEN + 1]),
+		    frame + ETH_HLEN, (size_t)n - ETH_HLEN);
 	}
 }
 
@@ -104,18 +104,18 @@ int nhrp_multicast_open(struct nhrp_iface *ifp)
 {
 	/* Accept outgoing frames whose destination has the group bit. */
 	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 3),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
-		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 1, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 65535),
-		BPF_STMT(BPF_RET | BPF_K, 0),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 1, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, 65535),
+	    BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
 	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_ALL),
-		.sll_ifindex = ifp->ifindex,
+	    .sll_family = AF_PACKET,
+	    .sll_protocol = htons(ETH_P_ALL),
+	    .sll_ifindex = ifp->ifindex,
 	};
 	int fd;
 
@@ -159,5 +159,5 @@ void nhrp_multicast_update(struct nhrp_iface *ifp)
 	}
 	if (ifp->mcast_fd < 0 && nhrp_multicast_open(ifp) < 0)
 		log_warn("%s: multicast replication unavailable: %s", ifp->conf.tun.name,
-			 strerror(errno));
+		         strerror(errno));
 }

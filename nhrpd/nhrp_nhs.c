@@ -24,15 +24,15 @@
 #include "nhrpd/nhrpd.h"
 
 static const char *const nhrp_nhs_state_names[] = {
-	[NHRP_NHS_DOWN] = "down",
-	[NHRP_NHS_PROBING] = "probing",
-	[NHRP_NHS_UP] = "up",
+    [NHRP_NHS_DOWN] = "down",
+    [NHRP_NHS_PROBING] = "probing",
+    [NHRP_NHS_UP] = "up",
 };
 
 static const char *const nhrp_nhs_event_names[NHRP_NHS_EVENT_COUNT] = {
-	[NHRP_NHS_EV_START] = "start",		 [NHRP_NHS_EV_TIMER] = "timer",
-	[NHRP_NHS_EV_REPLY_OK] = "reply-ok",	 [NHRP_NHS_EV_REPLY_REFUSED] = "reply-refused",
-	[NHRP_NHS_EV_STOP] = "stop",
+    [NHRP_NHS_EV_START] = "start",       [NHRP_NHS_EV_TIMER] = "timer",
+    [NHRP_NHS_EV_REPLY_OK] = "reply-ok", [NHRP_NHS_EV_REPLY_REFUSED] = "reply-refused",
+    [NHRP_NHS_EV_STOP] = "stop",
 };
 
 const char *nhrp_nhs_state_name(enum nhrp_nhs_state s)
@@ -107,7 +107,8 @@ static void nhrp_nhs_send(struct nhrp_nhs *n)
 	cie = &p.cie[0];
 	cie->code = NHRP_CODE_SUCCESS;
 	/* RFC 2332 5.2.3: a unique registration's prefix length is 0xFF. */
-	cie->prefix_len = ifp->conf.no_unique ? nhrp_host_plen(&ifp->conf.tun.addr) : NHRP_PREFIX_UNIQUE;
+	cie->prefix_len =
+	    ifp->conf.no_unique ? nhrp_host_plen(&ifp->conf.tun.addr) : NHRP_PREFIX_UNIQUE;
 	cie->holding_time = nhrp_iface_holdtime(ifp);
 	cie->mtu = nhrp_iface_mtu(ifp);
 	cie->nbma = ifp->nbma;
@@ -125,8 +126,8 @@ static void nhrp_nhs_set_state(struct nhrp_nhs *n, enum nhrp_nhs_state to, enum 
 	if (n->state == to)
 		return;
 	log_msg(to == NHRP_NHS_UP ? LOG_LVL_NOTICE : LOG_LVL_WARN, LOG_CAT_NHRP,
-		"%s: NHS %s %s -> %s (%s)", n->ifp->conf.tun.name, ipaddr_format(&n->conf.proto, a),
-		nhrp_nhs_state_name(n->state), nhrp_nhs_state_name(to), nhrp_nhs_event_name(ev));
+	        "%s: NHS %s %s -> %s (%s)", n->ifp->conf.tun.name, ipaddr_format(&n->conf.proto, a),
+	        nhrp_nhs_state_name(n->state), nhrp_nhs_state_name(to), nhrp_nhs_event_name(ev));
 	n->state = to;
 	n->transitions++;
 	n->up_since_ms = to == NHRP_NHS_UP ? clock_now_ms() : 0;
@@ -185,7 +186,7 @@ void nhrp_nhs_fsm(struct nhrp_nhs *n, enum nhrp_nhs_event ev)
 }
 
 void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
-			 const struct ipaddr *from_nbma)
+                         const struct ipaddr *from_nbma)
 {
 	struct nhrp_nhs *n = NULL;
 	const struct nhrp_ext *nat;
@@ -197,7 +198,8 @@ void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 		    ipaddr_equal(&ifp->nhs[i]->conf.proto, &p->dst_proto))
 			n = ifp->nhs[i];
 	if (!n || !nhrp_iface_is_local(ifp, &p->src_proto) || p->n_cie == 0) {
-		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma, "registration reply nobody asked for");
+		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma,
+		          "registration reply nobody asked for");
 		return;
 	}
 	n->replies++;
@@ -206,13 +208,13 @@ void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 	/* Cisco NAT extension: the address the NHS saw us at. */
 	nat = nhrp_packet_ext(p, NHRP_EXT_NAT_ADDRESS);
 	n->nat_detected = nat && nat->n_cie && ipaddr_is_set(&nat->cie[0].nbma) &&
-			  !ipaddr_equal(&nat->cie[0].nbma, &ifp->nbma);
+	                  !ipaddr_equal(&nat->cie[0].nbma, &ifp->nbma);
 	if (code == NHRP_CODE_SUCCESS) {
 		n->granted = p->cie[0].holding_time;
 		nhrp_nhs_fsm(n, NHRP_NHS_EV_REPLY_OK);
 		return;
 	}
 	log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_NHRP, "%s: NHS %s refused our registration: %s",
-		   ifp->conf.tun.name, ipaddr_format(&n->conf.proto, a), nhrp_cie_code_name(code));
+	           ifp->conf.tun.name, ipaddr_format(&n->conf.proto, a), nhrp_cie_code_name(code));
 	nhrp_nhs_fsm(n, NHRP_NHS_EV_REPLY_REFUSED);
 }

@@ -27,8 +27,8 @@
 
 #include "lib/addr.h"
 
-#define NHRP_ETHERTYPE 0x2001 /* NHRP over GRE (RFC 2332 Appendix? / Cisco, Linux) */
-#define NHRP_VERSION 1
+#define NHRP_ETHERTYPE  0x2001 /* NHRP over GRE (RFC 2332 Appendix? / Cisco, Linux) */
+#define NHRP_VERSION    1
 #define NHRP_FIXED_HLEN 20
 #define NHRP_MAX_PACKET 1500 /* what we build and accept; larger is refused */
 
@@ -57,13 +57,13 @@ enum nhrp_type {
 const char *nhrp_type_name(unsigned type); /* "unknown" outside 1..8 */
 
 /* Flags of the mandatory part (RFC 2332 5.2.1, 5.2.2, 5.2.3, 5.2.4). */
-#define NHRP_FLAG_RES_Q 0x8000 /* Q: requester is a router */
-#define NHRP_FLAG_RES_A 0x4000 /* A: reply is authoritative */
-#define NHRP_FLAG_RES_D 0x2000 /* D: destination is stable */
-#define NHRP_FLAG_RES_U 0x1000 /* U: uniqueness */
-#define NHRP_FLAG_RES_S 0x0800 /* S: source binding is stable */
+#define NHRP_FLAG_RES_Q   0x8000 /* Q: requester is a router */
+#define NHRP_FLAG_RES_A   0x4000 /* A: reply is authoritative */
+#define NHRP_FLAG_RES_D   0x2000 /* D: destination is stable */
+#define NHRP_FLAG_RES_U   0x1000 /* U: uniqueness */
+#define NHRP_FLAG_RES_S   0x0800 /* S: source binding is stable */
 #define NHRP_FLAG_RES_NAT 0x0002 /* Cisco: requester is behind NAT */
-#define NHRP_FLAG_REG_U 0x8000 /* U: unique registration */
+#define NHRP_FLAG_REG_U   0x8000 /* U: unique registration */
 #define NHRP_FLAG_REG_NAT 0x0002 /* Cisco: registrant is behind NAT */
 #define NHRP_FLAG_PURGE_N 0x8000 /* N: no reply expected */
 
@@ -113,8 +113,8 @@ bool nhrp_ext_holds_cies(uint16_t type);
 bool nhrp_ext_is_unique(uint16_t type);
 size_t nhrp_ext_min_len(uint16_t type);
 
-#define NHRP_MAX_CIE 16	    /* CIEs in a mandatory part */
-#define NHRP_MAX_EXT 12	    /* extensions in one packet, End excluded */
+#define NHRP_MAX_CIE     16 /* CIEs in a mandatory part */
+#define NHRP_MAX_EXT     12 /* extensions in one packet, End excluded */
 #define NHRP_MAX_EXT_CIE 16 /* CIEs in one extension (transit records) */
 
 /*
@@ -148,12 +148,12 @@ struct nhrp_ext {
 
 struct nhrp_packet {
 	/* fixed header */
-	uint16_t afn;	   /* NHRP_AFN_*: family of the NBMA addresses */
+	uint16_t afn;      /* NHRP_AFN_*: family of the NBMA addresses */
 	uint16_t pro_type; /* 0x0800 or 0x86DD: family of protocol addresses */
 	uint8_t hop_count;
 	uint8_t type; /* enum nhrp_type */
 	/* mandatory part */
-	uint16_t flags;	     /* not for Error Indication */
+	uint16_t flags;      /* not for Error Indication */
 	uint32_t request_id; /* not for Error Indication */
 	uint16_t error_code; /* Error Indication only */
 	uint16_t error_offset;
@@ -198,7 +198,7 @@ struct nhrp_decode_error {
  * an Error Indication and of a CIE, which nhrp_encode() writes as zero.
  */
 int nhrp_decode(const uint8_t *pkt, size_t len, struct nhrp_packet *p,
-		struct nhrp_decode_error *err);
+                struct nhrp_decode_error *err);
 
 /*
  * Encode p into out (cap bytes): fills ar$pktsz, ar$extoff (when

@@ -31,17 +31,17 @@ static bool nhrp_recv_auth_ok(struct nhrp_iface *ifp, struct nhrp_packet *p)
 }
 
 static void nhrp_recv_error_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
-				       const struct ipaddr *from)
+                                       const struct ipaddr *from)
 {
 	char a[IPADDR_STRLEN];
 
 	log_msg_rl(&ifp->rl, LOG_LVL_NOTICE, LOG_CAT_NHRP,
-		   "%s: Error Indication from %s: %s (offset %u)", ifp->conf.tun.name,
-		   ipaddr_format(from, a), nhrp_error_code_name(p->error_code), p->error_offset);
+	           "%s: Error Indication from %s: %s (offset %u)", ifp->conf.tun.name,
+	           ipaddr_format(from, a), nhrp_error_code_name(p->error_code), p->error_offset);
 }
 
 void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
-		      const struct ipaddr *from_nbma)
+                      const struct ipaddr *from_nbma)
 {
 	static struct nhrp_packet p;
 	struct nhrp_decode_error err = {0};
@@ -56,8 +56,8 @@ void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
 	if (p.type <= NHRP_TYPE_MAX)
 		ifp->traffic.received[p.type]++;
 	log_debug(LOG_CAT_PACKET, "%s: received %s from %s (%zu bytes, request id %u)",
-		  ifp->conf.tun.name, nhrp_type_name(p.type), ipaddr_format(from_nbma, a), len,
-		  p.request_id);
+	          ifp->conf.tun.name, nhrp_type_name(p.type), ipaddr_format(from_nbma, a), len,
+	          p.request_id);
 	if (p.afn != (ifp->nbma.family == AF_INET6 ? NHRP_AFN_IPV6 : NHRP_AFN_IPV4) ||
 	    p.src_proto.family != ifp->conf.tun.addr.family) {
 		nhrp_drop(ifp, NHRP_DROP_MALFORMED, from_nbma, "address family not ours");

@@ -24,14 +24,14 @@
 #include "lib/nl.h"
 #include "nhrpd/nhrpd.h"
 
-#define NHRP_NFLOG_GROUP 2001	   /* nfnetlink_log group of the nft rule */
-#define NHRP_NFT_TABLE "dmvpn_nhrpd"
-#define NHRP_NFT_RATE 1000	   /* packets per second the rule logs at most */
-#define NHRP_NFLOG_BATCH 64	   /* datagrams per wakeup */
+#define NHRP_NFLOG_GROUP         2001 /* nfnetlink_log group of the nft rule */
+#define NHRP_NFT_TABLE           "dmvpn_nhrpd"
+#define NHRP_NFT_RATE            1000 /* packets per second the rule logs at most */
+#define NHRP_NFLOG_BATCH         64   /* datagrams per wakeup */
 #define NHRP_REDIRECT_PAIR_SLOTS 1024
-#define NHRP_REDIRECT_PAIR_MS 1000 /* one indication per pair per second */
-#define NHRP_REDIRECT_HEAD 28	   /* IPv4 header and 8 bytes, as ICMP quotes */
-#define NHRP_IPV4_HLEN 20
+#define NHRP_REDIRECT_PAIR_MS    1000 /* one indication per pair per second */
+#define NHRP_REDIRECT_HEAD       28   /* IPv4 header and 8 bytes, as ICMP quotes */
+#define NHRP_IPV4_HLEN           20
 
 struct nhrp_redirect_pair {
 	struct in_addr src, dst;
@@ -57,15 +57,17 @@ static int nhrp_redirect_nft(const struct nhrpd *d, bool install)
 	/* Replace any table a previous run left behind, atomically. */
 	fprintf(f, "table inet %s\ndelete table inet %s\n", NHRP_NFT_TABLE, NHRP_NFT_TABLE);
 	if (install) {
-		fprintf(f, "table inet %s {\n chain hairpin {\n  type filter hook forward priority 0;\n",
-			NHRP_NFT_TABLE);
+		fprintf(
+		    f,
+		    "table inet %s {\n chain hairpin {\n  type filter hook forward priority 0;\n",
+		    NHRP_NFT_TABLE);
 		for (unsigned i = 0; i < d->nifaces; i++)
 			if (d->ifaces[i]->conf.redirect)
 				fprintf(f,
-					"  iifname \"%s\" oifname \"%s\" limit rate %d/second "
-					"log group %d queue-threshold 1\n",
-					d->ifaces[i]->conf.tun.name, d->ifaces[i]->conf.tun.name,
-					NHRP_NFT_RATE, NHRP_NFLOG_GROUP);
+				        "  iifname \"%s\" oifname \"%s\" limit rate %d/second "
+				        "log group %d queue-threshold 1\n",
+				        d->ifaces[i]->conf.tun.name, d->ifaces[i]->conf.tun.name,
+				        NHRP_NFT_RATE, NHRP_NFLOG_GROUP);
 		fprintf(f, " }\n}\n");
 	}
 	rc = pclose(f);
@@ -164,7 +166,7 @@ int nhrp_redirect_open(struct nhrpd *d)
 	d->nflog_io.data = d;
 	ev_io_start(d->loop, &d->nflog_io);
 	log_notice("redirects: hairpinned packets logged to NFLOG group %d (nft table inet %s)",
-		   NHRP_NFLOG_GROUP, NHRP_NFT_TABLE);
+	           NHRP_NFLOG_GROUP, NHRP_NFT_TABLE);
 	return 0;
 }
 

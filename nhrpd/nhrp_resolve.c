@@ -104,15 +104,15 @@ static void nhrp_resolve_learn_requester(struct nhrp_iface *ifp, const struct nh
 	e = nhrp_cache_get(ifp, &p->src_proto);
 	if (e && e->type > NHRP_CACHE_CACHED)
 		return; /* registered, configured or ours: keep it */
-	nhrp_cache_bind(ifp, &p->src_proto,
-			&(struct nhrp_binding){.type = NHRP_CACHE_CACHED, .nbma = *nbma,
-					       .holding_time = hold});
+	nhrp_cache_bind(
+	    ifp, &p->src_proto,
+	    &(struct nhrp_binding){.type = NHRP_CACHE_CACHED, .nbma = *nbma, .holding_time = hold});
 }
 
 /* Answer a request for an address we hold (ours, or a static map on a
  * server), straight to the requester. */
 static void nhrp_resolve_answer(struct nhrp_iface *ifp, const struct nhrp_packet *req,
-				struct nhrp_cache_entry *e, const struct ipaddr *to_nbma)
+                                struct nhrp_cache_entry *e, const struct ipaddr *to_nbma)
 {
 	struct nhrp_packet rep;
 	struct nhrp_cie *cie;
@@ -133,7 +133,7 @@ static void nhrp_resolve_answer(struct nhrp_iface *ifp, const struct nhrp_packet
 }
 
 static void nhrp_resolve_nak(struct nhrp_iface *ifp, const struct nhrp_packet *req,
-			     const struct ipaddr *to_nbma)
+                             const struct ipaddr *to_nbma)
 {
 	struct nhrp_packet rep;
 
@@ -150,7 +150,7 @@ static void nhrp_resolve_nak(struct nhrp_iface *ifp, const struct nhrp_packet *r
 /* RFC 2332 5.3.1: a transit NHS adds itself to the Forward Transit NHS
  * Record; finding itself there already means a loop (5.3.1, 5.2.7). */
 static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
-				size_t len, const struct ipaddr *from, const struct ipaddr *to)
+                                size_t len, const struct ipaddr *from, const struct ipaddr *to)
 {
 	struct nhrp_ext *fwd = nhrp_packet_ext(p, NHRP_EXT_FORWARD_TRANSIT);
 	struct nhrp_cie *cie;
@@ -163,7 +163,8 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
 	if (fwd) {
 		for (size_t i = 0; i < fwd->n_cie; i++)
 			if (ipaddr_equal(&fwd->cie[i].proto, &ifp->conf.tun.addr)) {
-				nhrp_drop(ifp, NHRP_DROP_LOOP, from, "we are in the transit record");
+				nhrp_drop(ifp, NHRP_DROP_LOOP, from,
+				          "we are in the transit record");
 				nhrp_send_error(ifp, pkt, len, p, NHRP_ERR_LOOP_DETECTED, 0, from);
 				return -1;
 			}
@@ -206,7 +207,7 @@ static int nhrp_resolve_forward(struct nhrp_iface *ifp, struct nhrp_packet *p, c
  * own overlay and NBMA addresses: the requester routes the prefix via us.
  */
 static bool nhrp_resolve_egress_answer(struct nhrp_iface *ifp, const struct nhrp_packet *req,
-				       const struct nlh_route *ri)
+                                       const struct nlh_route *ri)
 {
 	struct nhrp_cache_entry *local = nhrp_cache_get(ifp, &ifp->conf.tun.addr);
 	struct nhrp_packet rep;
@@ -237,10 +238,11 @@ static bool nhrp_resolve_egress_answer(struct nhrp_iface *ifp, const struct nhrp
 }
 
 void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
-			       size_t len, const struct ipaddr *from_nbma)
+                               size_t len, const struct ipaddr *from_nbma)
 {
 	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->dst_proto);
-	nhrp_route_lookup_fn lookup = ifp->d->route_lookup ? ifp->d->route_lookup : nhrp_route_lookup;
+	nhrp_route_lookup_fn lookup =
+	    ifp->d->route_lookup ? ifp->d->route_lookup : nhrp_route_lookup;
 	struct nlh_route ri;
 	struct nhrp_nhs *n;
 
@@ -274,7 +276,8 @@ void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, co
 
 			/* Over the overlay to a client of ours: it is the egress. */
 			if (ne && ne->type == NHRP_CACHE_DYNAMIC) {
-				if (nhrp_resolve_forward(ifp, p, pkt, len, from_nbma, &ne->nbma) == 0)
+				if (nhrp_resolve_forward(ifp, p, pkt, len, from_nbma, &ne->nbma) ==
+				    0)
 					nhrp_cache_add_purge_target(ne, from_nbma, &p->src_proto);
 				return;
 			}
@@ -293,9 +296,10 @@ void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, co
 
 /* Bind the egress router named by a route answer, and route via it. */
 static void nhrp_resolve_bind_egress(struct nhrp_iface *ifp, const struct nhrp_packet *p,
-				     const struct nhrp_cie *cie, const struct ipaddr *from_nbma)
+                                     const struct nhrp_cie *cie, const struct ipaddr *from_nbma)
 {
-	const struct nhrp_ext *resp = nhrp_packet_ext((struct nhrp_packet *)p, NHRP_EXT_RESPONDER_ADDRESS);
+	const struct nhrp_ext *resp =
+	    nhrp_packet_ext((struct nhrp_packet *)p, NHRP_EXT_RESPONDER_ADDRESS);
 	uint16_t hold = cie->holding_time ? cie->holding_time : nhrp_iface_holdtime(ifp);
 	struct nhrp_cache_entry *via = nhrp_cache_get(ifp, &cie->proto);
 	struct ipaddr nbma = cie->nbma;
@@ -309,20 +313,20 @@ static void nhrp_resolve_bind_egress(struct nhrp_iface *ifp, const struct nhrp_p
 		nbma = *from_nbma;
 	}
 	if (!via || via->type <= NHRP_CACHE_CACHED)
-		nhrp_cache_bind(ifp, &cie->proto,
-				&(struct nhrp_binding){.type = NHRP_CACHE_CACHED,
-						       .nbma = nbma,
-						       .holding_time = hold,
-						       .given = NHRP_BIND_PEER,
-						       .nat = nat,
-						       .nbma_claimed = nat ? cie->nbma
-									   : (struct ipaddr){0},
-						       .mtu = cie->mtu});
+		nhrp_cache_bind(
+		    ifp, &cie->proto,
+		    &(struct nhrp_binding){.type = NHRP_CACHE_CACHED,
+		                           .nbma = nbma,
+		                           .holding_time = hold,
+		                           .given = NHRP_BIND_PEER,
+		                           .nat = nat,
+		                           .nbma_claimed = nat ? cie->nbma : (struct ipaddr){0},
+		                           .mtu = cie->mtu});
 	nhrp_shortcut_install(ifp, &p->dst_proto, cie->prefix_len, &cie->proto, hold);
 }
 
 void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
-			     const struct ipaddr *from_nbma)
+                             const struct ipaddr *from_nbma)
 {
 	struct nhrp_cache_entry *e = nhrp_cache_get(ifp, &p->dst_proto);
 	const struct nhrp_cie *cie = p->n_cie ? &p->cie[0] : NULL;
@@ -331,7 +335,8 @@ void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 
 	if (!nhrp_iface_is_local(ifp, &p->src_proto) || !e || !e->request_id ||
 	    e->request_id != p->request_id || !cie) {
-		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma, "resolution reply nobody asked for");
+		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma,
+		          "resolution reply nobody asked for");
 		return;
 	}
 	if (cie->code != NHRP_CODE_SUCCESS || !ipaddr_is_set(&cie->nbma)) {
@@ -345,12 +350,12 @@ void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
 		return;
 	}
 	b = (struct nhrp_binding){
-		.type = NHRP_CACHE_CACHED,
-		.nbma = cie->nbma,
-		.holding_time = cie->holding_time ? cie->holding_time : nhrp_iface_holdtime(ifp),
-		.given = NHRP_BIND_PEER | NHRP_BIND_PREFIX,
-		.mtu = cie->mtu,
-		.prefix_len = cie->prefix_len,
+	    .type = NHRP_CACHE_CACHED,
+	    .nbma = cie->nbma,
+	    .holding_time = cie->holding_time ? cie->holding_time : nhrp_iface_holdtime(ifp),
+	    .given = NHRP_BIND_PEER | NHRP_BIND_PREFIX,
+	    .mtu = cie->mtu,
+	    .prefix_len = cie->prefix_len,
 	};
 	/* The owner answered itself from an address other than it claims:
 	 * it is behind NAT, and that address is the one that works. */

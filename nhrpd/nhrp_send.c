@@ -14,14 +14,14 @@
 #include "nhrpd/nhrpd.h"
 
 static const char *const nhrp_drop_names[NHRP_DROP__COUNT] = {
-	[NHRP_DROP_MALFORMED] = "malformed",
-	[NHRP_DROP_AUTH] = "authentication",
-	[NHRP_DROP_UNEXPECTED] = "unexpected",
-	[NHRP_DROP_HOP_COUNT] = "hop_count",
-	[NHRP_DROP_LOOP] = "loop",
-	[NHRP_DROP_NOT_SERVER] = "not_server",
-	[NHRP_DROP_NO_RESOURCES] = "no_resources",
-	[NHRP_DROP_SEND_ERROR] = "send_error",
+    [NHRP_DROP_MALFORMED] = "malformed",
+    [NHRP_DROP_AUTH] = "authentication",
+    [NHRP_DROP_UNEXPECTED] = "unexpected",
+    [NHRP_DROP_HOP_COUNT] = "hop_count",
+    [NHRP_DROP_LOOP] = "loop",
+    [NHRP_DROP_NOT_SERVER] = "not_server",
+    [NHRP_DROP_NO_RESOURCES] = "no_resources",
+    [NHRP_DROP_SEND_ERROR] = "send_error",
 };
 
 const char *nhrp_drop_name(enum nhrp_drop d)
@@ -30,14 +30,14 @@ const char *nhrp_drop_name(enum nhrp_drop d)
 }
 
 void nhrp_drop(struct nhrp_iface *ifp, enum nhrp_drop why, const struct ipaddr *from,
-	       const char *detail)
+               const char *detail)
 {
 	char a[IPADDR_STRLEN];
 
 	ifp->traffic.dropped[why]++;
 	log_msg_rl(&ifp->rl, LOG_LVL_INFO, LOG_CAT_NHRP, "%s: dropped NHRP packet from %s: %s (%s)",
-		   ifp->conf.tun.name, from ? ipaddr_format(from, a) : "-", nhrp_drop_name(why),
-		   detail);
+	           ifp->conf.tun.name, from ? ipaddr_format(from, a) : "-", nhrp_drop_name(why),
+	           detail);
 }
 
 void nhrp_packet_init(struct nhrp_iface *ifp, struct nhrp_packet *p, enum nhrp_type type)
@@ -84,7 +84,7 @@ void nhrp_packet_add_request_exts(struct nhrp_iface *ifp, struct nhrp_packet *p)
  * 5.2.2, 5.2.4: the reply is the request with its type changed), same
  * extensions, to be filled in. */
 void nhrp_packet_reply_from(const struct nhrp_packet *req, struct nhrp_packet *rep,
-			    enum nhrp_type type)
+                            enum nhrp_type type)
 {
 	*rep = *req;
 	rep->type = (uint8_t)type;
@@ -111,7 +111,7 @@ void nhrp_packet_fill_responder(struct nhrp_iface *ifp, struct nhrp_packet *rep)
 /* Encode p, the password put in its empty Authentication extension for
  * the time of the encoding only. The length, or 0. */
 static size_t nhrp_send_encode(struct nhrp_iface *ifp, struct nhrp_packet *p, uint8_t *buf,
-			       size_t cap)
+                               size_t cap)
 {
 	uint8_t auth[NHRP_AUTH_HDR_LEN + NHRP_AUTH_MAX] = {0, 0, 0, NHRP_AUTH_TYPE_CLEARTEXT};
 	struct nhrp_ext *x = nhrp_packet_ext(p, NHRP_EXT_AUTHENTICATION);
@@ -155,8 +155,9 @@ int nhrp_send(struct nhrp_iface *ifp, struct nhrp_packet *p, const struct ipaddr
 	}
 	if (p->type <= NHRP_TYPE_MAX)
 		ifp->traffic.sent[p->type]++;
-	log_debug(LOG_CAT_PACKET, "%s: sent %s to %s (%zu bytes, request id %u)", ifp->conf.tun.name,
-		  nhrp_type_name(p->type), ipaddr_format(nbma, a), len, p->request_id);
+	log_debug(LOG_CAT_PACKET, "%s: sent %s to %s (%zu bytes, request id %u)",
+	          ifp->conf.tun.name, nhrp_type_name(p->type), ipaddr_format(nbma, a), len,
+	          p->request_id);
 	return 0;
 }
 
@@ -167,8 +168,8 @@ int nhrp_send(struct nhrp_iface *ifp, struct nhrp_packet *p, const struct ipaddr
  * answers.
  */
 void nhrp_send_error(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
-		     const struct nhrp_packet *orig, uint16_t code, uint16_t offset,
-		     const struct ipaddr *to_nbma)
+                     const struct nhrp_packet *orig, uint16_t code, uint16_t offset,
+                     const struct ipaddr *to_nbma)
 {
 	static struct log_ratelimit rl;
 	struct nhrp_packet e;

@@ -24,8 +24,8 @@
 /* Decide one CIE of a registration; returns its reply code, and the
  * holding time granted in *granted. */
 static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhrp_packet *p,
-					const struct nhrp_cie *cie, const struct ipaddr *from_nbma,
-					uint16_t *granted)
+                                        const struct nhrp_cie *cie, const struct ipaddr *from_nbma,
+                                        uint16_t *granted)
 {
 	const struct ipaddr *proto = ipaddr_is_set(&cie->proto) ? &cie->proto : &p->src_proto;
 	const struct ipaddr *claimed = ipaddr_is_set(&cie->nbma) ? &cie->nbma : &p->src_nbma;
@@ -45,13 +45,13 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	if (e && e->type == NHRP_CACHE_DYNAMIC && !ipaddr_equal(&e->nbma, from_nbma) &&
 	    (e->unique || unique)) {
 		log_msg_rl(&ifp->rl, LOG_LVL_WARN, LOG_CAT_NHRP,
-			   "%s: %s from %s refused: registered uniquely from %s", ifp->conf.tun.name,
-			   ipaddr_format(proto, a), ipaddr_format(from_nbma, b),
-			   ipaddr_format(&e->nbma, (char[IPADDR_STRLEN]){0}));
+		           "%s: %s from %s refused: registered uniquely from %s",
+		           ifp->conf.tun.name, ipaddr_format(proto, a), ipaddr_format(from_nbma, b),
+		           ipaddr_format(&e->nbma, (char[IPADDR_STRLEN]){0}));
 		return NHRP_CODE_UNIQUE_ALREADY_REGISTERED;
 	}
 	*granted = cie->holding_time < nhrp_iface_holdtime(ifp) ? cie->holding_time
-								: nhrp_iface_holdtime(ifp);
+	                                                        : nhrp_iface_holdtime(ifp);
 	if (cie->holding_time == 0) {
 		/* Holding time 0: the client withdraws its registration. */
 		if (e && e->type == NHRP_CACHE_DYNAMIC)
@@ -60,15 +60,15 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 	}
 	if (!e || e->type != NHRP_CACHE_DYNAMIC)
 		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: %s registered from %s", ifp->conf.tun.name,
-			ipaddr_format(proto, a), ipaddr_format(from_nbma, b));
+		        ipaddr_format(proto, a), ipaddr_format(from_nbma, b));
 	binding = (struct nhrp_binding){
-		.type = NHRP_CACHE_DYNAMIC,
-		.nbma = *from_nbma,
-		.holding_time = *granted,
-		.given = NHRP_BIND_PEER,
-		.unique = unique,
-		.nat = !ipaddr_equal(claimed, from_nbma),
-		.mtu = cie->mtu,
+	    .type = NHRP_CACHE_DYNAMIC,
+	    .nbma = *from_nbma,
+	    .holding_time = *granted,
+	    .given = NHRP_BIND_PEER,
+	    .unique = unique,
+	    .nat = !ipaddr_equal(claimed, from_nbma),
+	    .mtu = cie->mtu,
 	};
 	if (binding.nat)
 		binding.nbma_claimed = *claimed;
@@ -78,7 +78,7 @@ static uint8_t nhrp_server_register_one(struct nhrp_iface *ifp, const struct nhr
 }
 
 void nhrp_server_recv_registration(struct nhrp_iface *ifp, struct nhrp_packet *p,
-				   const struct ipaddr *from_nbma)
+                                   const struct ipaddr *from_nbma)
 {
 	struct nhrp_packet rep;
 	struct nhrp_ext *nat;

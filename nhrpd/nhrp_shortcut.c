@@ -37,7 +37,7 @@ static bool nhrp_prefix_covers(const struct ipaddr *prefix, uint8_t plen, const 
 }
 
 const struct nhrp_shortcut *nhrp_shortcut_find(const struct nhrp_iface *ifp,
-					       const struct ipaddr *dst)
+                                               const struct ipaddr *dst)
 {
 	for (const struct nhrp_shortcut *sc = ifp->shortcuts; sc; sc = sc->next)
 		if (nhrp_prefix_covers(&sc->prefix, sc->plen, dst))
@@ -52,8 +52,8 @@ static void nhrp_shortcut_remove(struct nhrp_shortcut *sc, const char *why)
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
 
 	log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: shortcut %s/%u via %s removed: %s",
-		ifp->conf.tun.name, ipaddr_format(&sc->prefix, a), sc->plen,
-		ipaddr_format(&sc->via, b), why);
+	        ifp->conf.tun.name, ipaddr_format(&sc->prefix, a), sc->plen,
+	        ipaddr_format(&sc->via, b), why);
 	for (pp = &ifp->shortcuts; *pp; pp = &(*pp)->next)
 		if (*pp == sc) {
 			*pp = sc->next;
@@ -72,7 +72,7 @@ static void nhrp_shortcut_timer_fn(struct timer *t, void *arg)
 }
 
 void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, uint8_t plen,
-			   const struct ipaddr *via, uint16_t holding_time)
+                           const struct ipaddr *via, uint16_t holding_time)
 {
 	struct ipaddr prefix = *target;
 	struct nhrp_shortcut *sc;
@@ -100,7 +100,7 @@ void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, 
 		ifp->nshortcuts++;
 		ifp->traffic.shortcuts_installed++;
 		log_msg(LOG_LVL_INFO, LOG_CAT_NHRP, "%s: shortcut %s/%u via %s", ifp->conf.tun.name,
-			ipaddr_format(&prefix, a), plen, ipaddr_format(via, b));
+		        ipaddr_format(&prefix, a), plen, ipaddr_format(via, b));
 	}
 	sc->target = *target;
 	sc->via = *via;
@@ -155,20 +155,20 @@ void nhrp_shortcut_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note n
 }
 
 void nhrp_shortcut_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
-				   const struct ipaddr *from_nbma)
+                                   const struct ipaddr *from_nbma)
 {
 	struct ipaddr dst = {.family = AF_INET};
 
 	if (!ifp->conf.shortcut) {
 		nhrp_drop(ifp, NHRP_DROP_UNEXPECTED, from_nbma,
-			  "Traffic Indication without 'ip nhrp shortcut'");
+		          "Traffic Indication without 'ip nhrp shortcut'");
 		return;
 	}
 	/* Cisco: the indication carries the head of the packet that went
 	 * through the hub; its destination is what to resolve. */
 	if (p->payload_len < 20 || (p->payload[0] >> 4) != 4) {
 		nhrp_drop(ifp, NHRP_DROP_MALFORMED, from_nbma,
-			  "Traffic Indication without an IPv4 header");
+		          "Traffic Indication without an IPv4 header");
 		return;
 	}
 	memcpy(&dst.u.v4, p->payload + 16, 4);

@@ -13,21 +13,21 @@
 #include "nhrpd/nhrpd.h"
 
 static void nhrp_zebra_route_state_cb(void *arg, const struct ipaddr *prefix, uint8_t plen,
-				      enum zapi_route_state st)
+                                      enum zapi_route_state st)
 {
 	char a[IPADDR_STRLEN];
 
 	(void)arg;
 	if (st == ZAPI_RS_FAILED || st == ZAPI_RS_BETTER_ADMIN_WON)
 		log_msg(LOG_LVL_WARN, LOG_CAT_ZAPI, "zebra did not install %s/%u: %s",
-			ipaddr_format(prefix, a), plen, zapi_route_state_name(st));
+		        ipaddr_format(prefix, a), plen, zapi_route_state_name(st));
 	else
 		log_debug(LOG_CAT_ZAPI, "route %s/%u: %s", ipaddr_format(prefix, a), plen,
-			  zapi_route_state_name(st));
+		          zapi_route_state_name(st));
 }
 
 static const struct zapi_client_ops nhrp_zebra_ops = {
-	.route_state = nhrp_zebra_route_state_cb,
+    .route_state = nhrp_zebra_route_state_cb,
 };
 
 int nhrp_zebra_open(struct nhrpd *d, const struct nhrpd_conf *c)
@@ -36,7 +36,7 @@ int nhrp_zebra_open(struct nhrpd *d, const struct nhrpd_conf *c)
 		return 0;
 	d->zebra_distance = c->zebra_distance;
 	d->zebra = zapi_client_new(d->loop, c->zebra_path, (uint16_t)c->zebra_instance,
-				   &nhrp_zebra_ops, d);
+	                           &nhrp_zebra_ops, d);
 	return d->zebra ? 0 : -1;
 }
 
@@ -47,7 +47,7 @@ void nhrp_zebra_close(struct nhrpd *d)
 }
 
 static void nhrp_zebra_route(struct nhrpd *d, struct nhrp_iface *ifp, const struct ipaddr *prefix,
-			     uint8_t plen, const struct ipaddr *via)
+                             uint8_t plen, const struct ipaddr *via)
 {
 	struct zapi_route r;
 	struct zapi_nexthop *nh;

@@ -71,27 +71,27 @@
 #include "nhrpd/nhrp_packet.h"
 #include "routing/zapi_client.h"
 
-#define NHRP_MAX_IFACES 16
-#define NHRP_MAX_NHS 8
-#define NHRP_MAX_STATIC 64
+#define NHRP_MAX_IFACES       16
+#define NHRP_MAX_NHS          8
+#define NHRP_MAX_STATIC       64
 #define NHRP_MAX_MCAST_STATIC 16
-#define NHRP_AUTH_MAX 8		     /* Cisco: cleartext password, 8 characters */
+#define NHRP_AUTH_MAX         8 /* Cisco: cleartext password, 8 characters */
 /* The Authentication extension, Cisco's cleartext kind (RFC 2332 5.3.4):
  * a 32-bit type, then the password. */
 #define NHRP_AUTH_TYPE_CLEARTEXT 1
-#define NHRP_AUTH_HDR_LEN 4
-#define NHRP_DEFAULT_HOLDTIME 7200   /* seconds; Cisco's and FRR's default */
-#define NHRP_NEGATIVE_HOLD_MS 10000  /* a negative answer is believed this long */
-#define NHRP_MAX_CACHE 65536	     /* entries per interface */
-#define NHRP_RESOLVE_TIMEOUT_MS 1000 /* first retry of a Resolution Request, then doubling */
-#define NHRP_RESOLVE_TRIES 3	     /* requests sent before the answer is negative */
-#define NHRP_HOP_COUNT_DEFAULT 16    /* ar$hopcnt we start with (Cisco, FRR) */
+#define NHRP_AUTH_HDR_LEN        4
+#define NHRP_DEFAULT_HOLDTIME    7200  /* seconds; Cisco's and FRR's default */
+#define NHRP_NEGATIVE_HOLD_MS    10000 /* a negative answer is believed this long */
+#define NHRP_MAX_CACHE           65536 /* entries per interface */
+#define NHRP_RESOLVE_TIMEOUT_MS  1000  /* first retry of a Resolution Request, then doubling */
+#define NHRP_RESOLVE_TRIES       3     /* requests sent before the answer is negative */
+#define NHRP_HOP_COUNT_DEFAULT   16    /* ar$hopcnt we start with (Cisco, FRR) */
 
 /* ---------- configuration ---------- */
 
 #define NHRPD_CONF_MAX_IFACES 64 /* interface blocks kept, NHRP or not */
-#define NHRP_HOSTNAME_MAX 63	 /* Cisco: 63 characters */
-#define NHRP_AUTH_FILE_MAX 256
+#define NHRP_HOSTNAME_MAX     63 /* Cisco: 63 characters */
+#define NHRP_AUTH_FILE_MAX    256
 
 struct nhrp_nhs_conf {
 	struct ipaddr proto; /* the NHS's overlay address */
@@ -116,18 +116,18 @@ struct nhrp_iface_conf {
 	/* first: name, tunnel mode, source, data plane and our overlay
 	 * address (ip address), the lines shared with mgred */
 	struct tunnel_conf tun;
-	uint32_t network_id;	    /* 0: none */
-	uint32_t holdtime;	    /* seconds in effect: NHRP_DEFAULT_HOLDTIME unless set */
+	uint32_t network_id; /* 0: none */
+	uint32_t holdtime;   /* seconds in effect: NHRP_DEFAULT_HOLDTIME unless set */
 	bool holdtime_set;
-	uint32_t reg_timeout;	    /* seconds between registrations; 0: holdtime/3 */
+	uint32_t reg_timeout; /* seconds between registrations; 0: holdtime/3 */
 	bool no_unique;
-	bool mcast_dynamic;	    /* ip nhrp map multicast dynamic */
-	bool mcast_nhs;		    /* ip nhrp map multicast nhs */
+	bool mcast_dynamic; /* ip nhrp map multicast dynamic */
+	bool mcast_nhs;     /* ip nhrp map multicast nhs */
 	bool redirect;
 	bool shortcut;
-	bool host_routes;	    /* ip nhrp host-routes: zebra route per registration */
+	bool host_routes; /* ip nhrp host-routes: zebra route per registration */
 	uint8_t auth[NHRP_AUTH_MAX];
-	size_t auth_len;	    /* 0: no authentication */
+	size_t auth_len;                    /* 0: no authentication */
 	char auth_file[NHRP_AUTH_FILE_MAX]; /* where auth came from; "": inline */
 	unsigned nnhs;
 	struct nhrp_nhs_conf nhs[NHRP_MAX_NHS];
@@ -138,7 +138,7 @@ struct nhrp_iface_conf {
 };
 
 #define NHRP_ZEBRA_DEFAULT_DISTANCE 10 /* zebra's own default for NHRP routes */
-#define NHRP_ZEBRA_DEFAULT_PATH "/run/frr/zserv.api"
+#define NHRP_ZEBRA_DEFAULT_PATH     "/run/frr/zserv.api"
 
 struct nhrpd_conf {
 	char hostname[NHRP_HOSTNAME_MAX + 1];
@@ -157,7 +157,7 @@ struct nhrpd_conf {
  * (nothing is kept on an error; errors are "name:line: reason"). */
 int nhrpd_conf_load(const char *path, struct nhrpd_conf *c, struct strbuf *errors);
 int nhrpd_conf_load_mem(const char *name, const void *data, size_t len, struct nhrpd_conf *c,
-			struct strbuf *errors);
+                        struct strbuf *errors);
 /* An empty configuration (defaults). */
 void nhrpd_conf_init(struct nhrpd_conf *c);
 /* Where nhrpd's configuration keeps its interface blocks, for the handlers
@@ -199,14 +199,14 @@ void nhrpd_running_config(const struct nhrpd_conf *c, bool secrets, struct strbu
 /* ---------- counters ---------- */
 
 enum nhrp_drop {
-	NHRP_DROP_MALFORMED,	  /* decode refused it */
-	NHRP_DROP_AUTH,		  /* authentication missing or wrong */
-	NHRP_DROP_UNEXPECTED,	  /* a reply nobody asked for, wrong type for our role */
-	NHRP_DROP_HOP_COUNT,	  /* hop count exhausted */
-	NHRP_DROP_LOOP,		  /* our own address in a transit record */
-	NHRP_DROP_NOT_SERVER,	  /* a request for a server we are not */
-	NHRP_DROP_NO_RESOURCES,	  /* cache full */
-	NHRP_DROP_SEND_ERROR,	  /* could not send */
+	NHRP_DROP_MALFORMED,    /* decode refused it */
+	NHRP_DROP_AUTH,         /* authentication missing or wrong */
+	NHRP_DROP_UNEXPECTED,   /* a reply nobody asked for, wrong type for our role */
+	NHRP_DROP_HOP_COUNT,    /* hop count exhausted */
+	NHRP_DROP_LOOP,         /* our own address in a transit record */
+	NHRP_DROP_NOT_SERVER,   /* a request for a server we are not */
+	NHRP_DROP_NO_RESOURCES, /* cache full */
+	NHRP_DROP_SEND_ERROR,   /* could not send */
 	NHRP_DROP__COUNT
 };
 const char *nhrp_drop_name(enum nhrp_drop d);
@@ -218,8 +218,8 @@ struct nhrp_traffic {
 	uint64_t dropped[NHRP_DROP__COUNT];
 	uint64_t mcast_replicated;
 	uint64_t mcast_send_error;
-	uint64_t redirects_sent;      /* Traffic Indications for hairpinned packets */
-	uint64_t redirects_limited;   /* suppressed by the per-pair rate limit */
+	uint64_t redirects_sent;    /* Traffic Indications for hairpinned packets */
+	uint64_t redirects_limited; /* suppressed by the per-pair rate limit */
 	uint64_t shortcuts_installed;
 };
 
@@ -236,7 +236,7 @@ enum nhrp_cache_type {
 	NHRP_CACHE_NEGATIVE,   /* resolution failed: do not ask again for a while */
 	NHRP_CACHE_CACHED,     /* learnt from a resolution (either side) */
 	NHRP_CACHE_DYNAMIC,    /* registered with us (we are its NHS) */
-	NHRP_CACHE_NHS,	       /* one of our NHSes (ip nhrp nhs) */
+	NHRP_CACHE_NHS,        /* one of our NHSes (ip nhrp nhs) */
 	NHRP_CACHE_STATIC,     /* ip nhrp map */
 	NHRP_CACHE_LOCAL,      /* our own address */
 };
@@ -284,12 +284,12 @@ const char *nhrp_entry_event_name(enum nhrp_entry_event ev);
 /* What the cache tells its subscribers about an entry. */
 enum nhrp_entry_note {
 	NHRP_ENTRY_NOTE_RESOLVE, /* send a Resolution Request: e->request_id, try e->tries */
-	NHRP_ENTRY_NOTE_BOUND,	 /* a binding, where there was none */
+	NHRP_ENTRY_NOTE_BOUND,   /* a binding, where there was none */
 	NHRP_ENTRY_NOTE_CHANGED, /* bound again, to another NBMA address */
 	NHRP_ENTRY_NOTE_RENEWED, /* bound again, to the same NBMA address */
-	NHRP_ENTRY_NOTE_USED,	 /* the kernel asked for a bound entry: confirm it */
+	NHRP_ENTRY_NOTE_USED,    /* the kernel asked for a bound entry: confirm it */
 	NHRP_ENTRY_NOTE_REFRESH, /* in use at its refresh point: resolve it again
-				  * (e->request_id) */
+	                          * (e->request_id) */
 	NHRP_ENTRY_NOTE_REMOVED, /* about to be freed */
 };
 #define NHRP_ENTRY_NOTE_COUNT (NHRP_ENTRY_NOTE_REMOVED + 1)
@@ -304,13 +304,13 @@ struct nhrp_purge_target {
 };
 
 /* A binding, as an event gives it to an entry. */
-#define NHRP_BIND_PEER 1u   /* unique, nat, nbma_claimed and mtu are given */
+#define NHRP_BIND_PEER   1u /* unique, nat, nbma_claimed and mtu are given */
 #define NHRP_BIND_PREFIX 2u /* prefix_len is given */
 struct nhrp_binding {
 	enum nhrp_cache_type type; /* CACHED..LOCAL */
 	struct ipaddr nbma;
 	uint16_t holding_time; /* seconds; 0: permanent */
-	unsigned given;	       /* NHRP_BIND_*: the entry keeps what is not */
+	unsigned given;        /* NHRP_BIND_*: the entry keeps what is not */
 	bool unique, nat;
 	struct ipaddr nbma_claimed;
 	uint16_t mtu;
@@ -329,27 +329,27 @@ struct nhrp_cache_entry {
 	enum nhrp_cache_type type; /* where the binding came from; CACHED unbound */
 	struct ipaddr proto;
 	uint8_t prefix_len;
-	struct ipaddr nbma;	    /* as we reach it (after NAT) */
+	struct ipaddr nbma;         /* as we reach it (after NAT) */
 	struct ipaddr nbma_claimed; /* what the peer said, when it differs */
 	bool unique;
 	bool nat;
 	bool neigh_installed;
-	bool host_route;	    /* a host route for it is in zebra */
-	uint16_t holding_time;	    /* seconds, as granted */
+	bool host_route;       /* a host route for it is in zebra */
+	uint16_t holding_time; /* seconds, as granted */
 	uint16_t mtu;
 	uint64_t created_ms;
-	uint64_t expires_ms;	    /* 0: never */
-	uint64_t bound_ms;	    /* when the binding was last (re)granted */
-	uint64_t last_used_ms;	    /* last neighbour solicitation for it */
-	uint32_t request_id;	    /* the resolution whose answer we take; 0: none */
-	unsigned tries;		    /* requests sent for the current resolution */
+	uint64_t expires_ms;   /* 0: never */
+	uint64_t bound_ms;     /* when the binding was last (re)granted */
+	uint64_t last_used_ms; /* last neighbour solicitation for it */
+	uint32_t request_id;   /* the resolution whose answer we take; 0: none */
+	unsigned tries;        /* requests sent for the current resolution */
 	struct timer timer;
 	unsigned npurge;
 	struct nhrp_purge_target purge[NHRP_MAX_PURGE_TARGETS];
 };
 
 typedef void (*nhrp_cache_note_fn)(struct nhrp_cache_entry *e, enum nhrp_entry_note note,
-				   void *arg);
+                                   void *arg);
 
 #define NHRP_CACHE_MAX_SUBSCRIBERS 8
 
@@ -379,7 +379,7 @@ struct nhrp_cache_entry *nhrp_cache_get(struct nhrp_iface *ifp, const struct ipa
 struct nhrp_cache_entry *nhrp_cache_resolve(struct nhrp_iface *ifp, const struct ipaddr *proto);
 /* Bind proto (created when new): its entry, or NULL when the cache is full. */
 struct nhrp_cache_entry *nhrp_cache_bind(struct nhrp_iface *ifp, const struct ipaddr *proto,
-					 const struct nhrp_binding *b);
+                                         const struct nhrp_binding *b);
 /* A negative answer to the entry's request. */
 void nhrp_cache_nak(struct nhrp_cache_entry *e);
 /* The kernel asked for it. */
@@ -387,10 +387,10 @@ void nhrp_cache_used(struct nhrp_cache_entry *e);
 /* Remove (the entry is freed): subscribers told first. */
 void nhrp_cache_remove(struct nhrp_cache_entry *e, const char *why);
 void nhrp_cache_add_purge_target(struct nhrp_cache_entry *e, const struct ipaddr *nbma,
-				 const struct ipaddr *proto);
+                                 const struct ipaddr *proto);
 /* Iterate every entry (the callback may not remove entries). */
 void nhrp_cache_foreach(struct nhrp_iface *ifp, void (*fn)(struct nhrp_cache_entry *, void *),
-			void *arg);
+                        void *arg);
 /* Has it a binding (BOUND, REFRESHING, EXPIRING)? */
 bool nhrp_cache_entry_bound(const struct nhrp_cache_entry *e);
 /* A binding to a peer: bound, and not our own address. */
@@ -406,7 +406,7 @@ enum nhrp_cache_type nhrp_cache_entry_type(const struct nhrp_cache_entry *e);
  * that expires the entry) e is freed.
  */
 void nhrp_cache_fsm(struct nhrp_cache_entry *e, enum nhrp_entry_event ev,
-		    const struct nhrp_binding *b, const char *why);
+                    const struct nhrp_binding *b, const char *why);
 /* The storage under the state machine (nhrp_cache.c, for nhrp_cache_fsm.c):
  * a new entry (NEW, no timer yet) or NULL when full; tell the subscribers;
  * unlink and free an entry whose timer is stopped. */
@@ -417,15 +417,15 @@ void nhrp_cache_unlink_free(struct nhrp_cache_entry *e);
 /* ---------- next-hop client ---------- */
 
 enum nhrp_nhs_state {
-	NHRP_NHS_DOWN,	  /* not registered; retrying with backoff */
+	NHRP_NHS_DOWN,    /* not registered; retrying with backoff */
 	NHRP_NHS_PROBING, /* a registration is outstanding and overdue */
-	NHRP_NHS_UP,	  /* registered */
+	NHRP_NHS_UP,      /* registered */
 };
 const char *nhrp_nhs_state_name(enum nhrp_nhs_state s);
 
 enum nhrp_nhs_event {
 	NHRP_NHS_EV_START,
-	NHRP_NHS_EV_TIMER,	 /* time to send (refresh or retry) */
+	NHRP_NHS_EV_TIMER, /* time to send (refresh or retry) */
 	NHRP_NHS_EV_REPLY_OK,
 	NHRP_NHS_EV_REPLY_REFUSED,
 	NHRP_NHS_EV_STOP,
@@ -434,8 +434,8 @@ enum nhrp_nhs_event {
 const char *nhrp_nhs_event_name(enum nhrp_nhs_event ev);
 
 #define NHRP_NHS_RETRY_BASE_MS 1000 /* first retry of a registration, then doubling */
-#define NHRP_NHS_RETRY_CAP_MS 32000
-#define NHRP_PREFIX_UNIQUE 0xff	    /* RFC 2332 5.2.3: a unique registration's prefix */
+#define NHRP_NHS_RETRY_CAP_MS  32000
+#define NHRP_PREFIX_UNIQUE     0xff /* RFC 2332 5.2.3: a unique registration's prefix */
 
 struct nhrp_nhs {
 	struct nhrp_iface *ifp;
@@ -445,11 +445,11 @@ struct nhrp_nhs {
 	uint64_t sent_ms;
 	uint64_t up_since_ms;
 	uint64_t last_reply_ms;
-	uint16_t last_code;	/* CIE code of the last reply */
-	unsigned missed;	/* requests without a reply since the last one */
+	uint16_t last_code; /* CIE code of the last reply */
+	unsigned missed;    /* requests without a reply since the last one */
 	uint64_t requests, replies, refusals;
-	uint64_t transitions;	/* changes of state */
-	uint16_t granted;	/* holding time the NHS granted us (0: none yet) */
+	uint64_t transitions; /* changes of state */
+	uint16_t granted;     /* holding time the NHS granted us (0: none yet) */
 	struct backoff backoff;
 	struct timer timer;
 	bool nat_detected;
@@ -460,7 +460,7 @@ struct nhrp_nhs *nhrp_nhs_new(struct nhrp_iface *ifp, const struct nhrp_nhs_conf
 void nhrp_nhs_free(struct nhrp_nhs *n);
 void nhrp_nhs_fsm(struct nhrp_nhs *n, enum nhrp_nhs_event ev);
 void nhrp_nhs_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
-			 const struct ipaddr *from_nbma);
+                         const struct ipaddr *from_nbma);
 
 /* ---------- interface ---------- */
 
@@ -470,7 +470,7 @@ struct nhrp_iface {
 	struct dp_tunnel *dp;
 	int ifindex;
 	struct ipaddr nbma; /* our NBMA address */
-	bool attached;	     /* the overlay interface exists and we hold it */
+	bool attached;      /* the overlay interface exists and we hold it */
 	struct timer attach_timer;
 	unsigned mtu;
 	ev_io nhrp_io;
@@ -503,7 +503,7 @@ struct nhrp_shortcut {
 
 struct nhrpd;
 typedef int (*nhrp_route_lookup_fn)(struct nhrpd *d, const struct ipaddr *dst,
-				    struct nlh_route *ri);
+                                    struct nlh_route *ri);
 
 struct nhrpd {
 	struct ev_loop *loop;
@@ -517,11 +517,11 @@ struct nhrpd {
 	struct nhrp_iface *ifaces[NHRP_MAX_IFACES];
 	int neigh_fd;
 	ev_io neigh_io;
-	struct nlh_req *route_req;	  /* route lookups, opened once (nhrp_route.c) */
+	struct nlh_req *route_req;         /* route lookups, opened once (nhrp_route.c) */
 	nhrp_route_lookup_fn route_lookup; /* NULL: nhrp_route_lookup; tests fake it */
 	uint32_t next_request_id;
 	struct nhrpd_conf *conf; /* the running configuration (what was accepted) */
-	const char *conf_path;	 /* re-read on SIGHUP */
+	const char *conf_path;   /* re-read on SIGHUP */
 };
 
 int nhrp_iface_create(struct nhrpd *d, const struct nhrp_iface_conf *c);
@@ -620,20 +620,20 @@ void nhrp_packet_add_auth(struct nhrp_iface *ifp, struct nhrp_packet *p);
 /* A reply starts as a copy of its request with the type changed (RFC 2332
  * 5.2.2, 5.2.4, 5.2.6): same addresses, request id and extensions. */
 void nhrp_packet_reply_from(const struct nhrp_packet *req, struct nhrp_packet *rep,
-			    enum nhrp_type type);
+                            enum nhrp_type type);
 /* Our CIE into the Responder Address extension, when the request has one. */
 void nhrp_packet_fill_responder(struct nhrp_iface *ifp, struct nhrp_packet *rep);
 /* Encode and send to an NBMA address; counts it. 0 or -1. */
 int nhrp_send(struct nhrp_iface *ifp, struct nhrp_packet *p, const struct ipaddr *nbma);
 /* Send an Error Indication about a packet we received (RFC 2332 5.2.7). */
 void nhrp_send_error(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
-		     const struct nhrp_packet *orig, uint16_t code, uint16_t offset,
-		     const struct ipaddr *to_nbma);
+                     const struct nhrp_packet *orig, uint16_t code, uint16_t offset,
+                     const struct ipaddr *to_nbma);
 void nhrp_drop(struct nhrp_iface *ifp, enum nhrp_drop why, const struct ipaddr *from,
-	       const char *detail);
+               const char *detail);
 
 void nhrp_recv_packet(struct nhrp_iface *ifp, const uint8_t *pkt, size_t len,
-		      const struct ipaddr *from_nbma);
+                      const struct ipaddr *from_nbma);
 
 /* ---------- the cache's subscribers (wired by nhrp_iface_create) ---------- */
 
@@ -651,13 +651,13 @@ void nhrp_purge_entry_note(struct nhrp_cache_entry *e, enum nhrp_entry_note note
 /* ---------- server side (hub) ---------- */
 
 void nhrp_server_recv_registration(struct nhrp_iface *ifp, struct nhrp_packet *p,
-				   const struct ipaddr *from_nbma);
+                                   const struct ipaddr *from_nbma);
 
 /* Purges (nhrp_purge.c). */
 void nhrp_purge_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p,
-			     const struct ipaddr *from_nbma);
+                             const struct ipaddr *from_nbma);
 void nhrp_purge_send(struct nhrp_iface *ifp, const struct nhrp_cache_entry *e,
-		     const struct nhrp_purge_target *to);
+                     const struct nhrp_purge_target *to);
 
 /* ---------- resolution ---------- */
 
@@ -666,9 +666,9 @@ void nhrp_resolve_start(struct nhrp_iface *ifp, const struct ipaddr *proto);
 /* The kernel asks for an overlay address's lladdr (neighbour miss/probe). */
 void nhrp_resolve_solicited(struct nhrp_iface *ifp, const struct ipaddr *proto);
 void nhrp_resolve_recv_request(struct nhrp_iface *ifp, struct nhrp_packet *p, const uint8_t *pkt,
-			       size_t len, const struct ipaddr *from_nbma);
+                               size_t len, const struct ipaddr *from_nbma);
 void nhrp_resolve_recv_reply(struct nhrp_iface *ifp, struct nhrp_packet *p,
-			     const struct ipaddr *from_nbma);
+                             const struct ipaddr *from_nbma);
 
 /* The kernel's route for an address (nhrp_route.c), on d->route_req, which
  * it opens when not yet open. */
@@ -704,15 +704,15 @@ void nhrp_shortcut_request(struct nhrp_iface *ifp, const struct ipaddr *dst);
 /* A Traffic Indication received (with `ip nhrp shortcut`): resolve the
  * destination of the packet it carries. */
 void nhrp_shortcut_recv_indication(struct nhrp_iface *ifp, struct nhrp_packet *p,
-				   const struct ipaddr *from_nbma);
+                                   const struct ipaddr *from_nbma);
 /* A Resolution Reply named an egress router for a prefix. */
 void nhrp_shortcut_install(struct nhrp_iface *ifp, const struct ipaddr *target, uint8_t plen,
-			   const struct ipaddr *via, uint16_t holding_time);
+                           const struct ipaddr *via, uint16_t holding_time);
 /* Purge: remove shortcuts for prefix/plen (or covered by it). */
 void nhrp_shortcut_purge(struct nhrp_iface *ifp, const struct ipaddr *prefix, uint8_t plen);
 void nhrp_shortcut_flush(struct nhrp_iface *ifp);
 const struct nhrp_shortcut *nhrp_shortcut_find(const struct nhrp_iface *ifp,
-					       const struct ipaddr *dst);
+                                               const struct ipaddr *dst);
 
 /* Redirects (nhrp_redirect.c): hairpinned packets on a hub with
  * `ip nhrp redirect` become Traffic Indications. */
@@ -731,7 +731,7 @@ int nhrpd_ctl_handle(void *ctx, const char *line, struct strbuf *out);
  * WHAT" in notices. Only what differs between old and new is touched.
  */
 void nhrpd_reconfigure(struct nhrpd *d, const struct nhrpd_conf *old, const struct nhrpd_conf *new,
-		       struct strbuf *notices);
+                       struct strbuf *notices);
 /* Re-read the configuration file (SIGHUP, nhrpd_daemon.c): applied as by
  * nhrpd_reconfigure, or logged and ignored when it has errors. */
 void nhrpd_reload(struct nhrpd *d);

@@ -26,13 +26,13 @@ const char *nhrpd_show_time(uint64_t s, char out[NHRPD_SHOW_TIME_MAX])
 {
 	if (s < 86400)
 		snprintf(out, NHRPD_SHOW_TIME_MAX, "%02u:%02u:%02u", (unsigned)(s / 3600),
-			 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+		         (unsigned)(s / 60 % 60), (unsigned)(s % 60));
 	else if (s < 7 * 86400)
 		snprintf(out, NHRPD_SHOW_TIME_MAX, "%ud%02uh", (unsigned)(s / 86400),
-			 (unsigned)(s / 3600 % 24));
+		         (unsigned)(s / 3600 % 24));
 	else
 		snprintf(out, NHRPD_SHOW_TIME_MAX, "%" PRIu64 "w%ud", s / (7 * 86400),
-			 (unsigned)(s / 86400 % 7));
+		         (unsigned)(s / 86400 % 7));
 	return out;
 }
 
@@ -140,7 +140,7 @@ int nhrpd_show_collect(struct nhrp_iface *ifp, struct nhrpd_show_entries *c, boo
 /* ---------- show ip nhrp [cache] ---------- */
 
 static void nhrpd_show_entry_text(const struct nhrp_iface *ifp, const struct nhrp_cache_entry *e,
-				  const struct nhrpd_show *s)
+                                  const struct nhrpd_show *s)
 {
 	struct strbuf *o = s->o;
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN], t[NHRPD_SHOW_TIME_MAX];
@@ -150,35 +150,35 @@ static void nhrpd_show_entry_text(const struct nhrp_iface *ifp, const struct nhr
 	if (e->prefix_len == ipaddr_len(&e->proto) * 8)
 		strbuf_printf(o, " via %s", a);
 	strbuf_printf(o, "\n   %s created %s, ", ifp->conf.tun.name,
-		      nhrpd_show_time(nhrpd_show_since(e->created_ms, s->now), t));
+	              nhrpd_show_time(nhrpd_show_since(e->created_ms, s->now), t));
 	if (e->expires_ms)
 		strbuf_printf(o, "expire %s\n",
-			      nhrpd_show_time(nhrpd_show_until(e->expires_ms, s->now), t));
+		              nhrpd_show_time(nhrpd_show_until(e->expires_ms, s->now), t));
 	else
 		strbuf_puts(o, "never expire\n");
 	strbuf_printf(o, "   Type: %s, Flags:%s%s%s%s%s\n",
-		      nhrp_cache_type_name(nhrp_cache_entry_type(e)),
-		      e->unique ? " unique" : "", e->type == NHRP_CACHE_DYNAMIC ? " registered" : "",
-		      e->nat ? " nat" : "", e->last_used_ms ? " used" : "", flags ? "" : " none");
+	              nhrp_cache_type_name(nhrp_cache_entry_type(e)), e->unique ? " unique" : "",
+	              e->type == NHRP_CACHE_DYNAMIC ? " registered" : "", e->nat ? " nat" : "",
+	              e->last_used_ms ? " used" : "", flags ? "" : " none");
 	strbuf_printf(o, "   NBMA address: %s\n", ipaddr_format(&e->nbma, a));
 	if (ipaddr_is_set(&e->nbma_claimed))
 		strbuf_printf(o, "    (Claimed NBMA address: %s)\n",
-			      ipaddr_format(&e->nbma_claimed, a));
+		              ipaddr_format(&e->nbma_claimed, a));
 	if (!(s->opts & NHRPD_SHOW_DETAIL))
 		return;
 	strbuf_printf(o, "   Holding time %us, MTU %u, neighbour %sinstalled, ", e->holding_time,
-		      e->mtu, e->neigh_installed ? "" : "not ");
+	              e->mtu, e->neigh_installed ? "" : "not ");
 	if (e->last_used_ms)
 		strbuf_printf(o, "last used %s ago\n",
-			      nhrpd_show_time(nhrpd_show_since(e->last_used_ms, s->now), t));
+		              nhrpd_show_time(nhrpd_show_since(e->last_used_ms, s->now), t));
 	else
 		strbuf_puts(o, "never used\n");
 	if (e->state == NHRP_ENTRY_INCOMPLETE)
 		strbuf_printf(o, "   Resolution request id %" PRIu32 ", try %u\n", e->request_id,
-			      e->tries);
+		              e->tries);
 	for (unsigned i = 0; i < e->npurge && i < NHRP_MAX_PURGE_TARGETS; i++)
 		strbuf_printf(o, "   Purge to %s (%s)\n", ipaddr_format(&e->purge[i].nbma, a),
-			      ipaddr_format(&e->purge[i].proto, b));
+		              ipaddr_format(&e->purge[i].proto, b));
 }
 
 static void nhrpd_show_entry_json(const struct nhrp_cache_entry *e, struct nhrpd_show *s)
@@ -196,10 +196,10 @@ static void nhrpd_show_entry_json(const struct nhrp_cache_entry *e, struct nhrpd
 	json_kv_bool(j, "neighbour", e->neigh_installed);
 	json_kv_u64(j, "holding_time", e->holding_time);
 	nhrpd_show_kv_secs(j, "expires_in", e->expires_ms != 0,
-			   nhrpd_show_until(e->expires_ms, s->now));
+	                   nhrpd_show_until(e->expires_ms, s->now));
 	json_kv_u64(j, "age", nhrpd_show_since(e->created_ms, s->now));
 	nhrpd_show_kv_secs(j, "used_ago", e->last_used_ms != 0,
-			   nhrpd_show_since(e->last_used_ms, s->now));
+	                   nhrpd_show_since(e->last_used_ms, s->now));
 	json_obj_end(j);
 }
 
@@ -247,7 +247,7 @@ static void nhrpd_show_nhs_json(const struct nhrp_nhs *n, struct nhrpd_show *s)
 	else
 		json_null(j);
 	nhrpd_show_kv_secs(j, "up_for", n->state == NHRP_NHS_UP,
-			   nhrpd_show_since(n->up_since_ms, s->now));
+	                   nhrpd_show_since(n->up_since_ms, s->now));
 	json_kv_bool(j, "nat", n->nat_detected);
 	json_obj_end(j);
 }
@@ -258,12 +258,13 @@ static void nhrpd_show_nhs_text(struct nhrp_nhs *n, const struct nhrpd_show *s)
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN], t[NHRPD_SHOW_TIME_MAX];
 	bool up = n->state == NHRP_NHS_UP;
 
-	strbuf_printf(o, "  %-15s %-15s %-8s %-8s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %6u %s%s\n",
-		      ipaddr_format(&n->conf.proto, a), ipaddr_format(&n->conf.nbma, b),
-		      nhrp_nhs_state_name(n->state),
-		      up ? nhrpd_show_time(nhrpd_show_since(n->up_since_ms, s->now), t) : "-",
-		      n->requests, n->replies, n->refusals, n->missed,
-		      n->conf.multicast ? "M" : "", n->nat_detected ? "N" : "");
+	strbuf_printf(o,
+	              "  %-15s %-15s %-8s %-8s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %6u %s%s\n",
+	              ipaddr_format(&n->conf.proto, a), ipaddr_format(&n->conf.nbma, b),
+	              nhrp_nhs_state_name(n->state),
+	              up ? nhrpd_show_time(nhrpd_show_since(n->up_since_ms, s->now), t) : "-",
+	              n->requests, n->replies, n->refusals, n->missed, n->conf.multicast ? "M" : "",
+	              n->nat_detected ? "N" : "");
 	if (!(s->opts & NHRPD_SHOW_DETAIL))
 		return;
 	if (n->replies)
@@ -272,17 +273,17 @@ static void nhrpd_show_nhs_text(struct nhrp_nhs *n, const struct nhrpd_show *s)
 		strbuf_puts(o, "    no reply yet");
 	if (n->last_reply_ms)
 		strbuf_printf(o, "; last accepted %s ago",
-			      nhrpd_show_time(nhrpd_show_since(n->last_reply_ms, s->now), t));
+		              nhrpd_show_time(nhrpd_show_since(n->last_reply_ms, s->now), t));
 	if (n->sent_ms && n->request_id)
 		strbuf_printf(o, "; request %" PRIu32 " outstanding, sent %s ago", n->request_id,
-			      nhrpd_show_time(nhrpd_show_since(n->sent_ms, s->now), t));
+		              nhrpd_show_time(nhrpd_show_since(n->sent_ms, s->now), t));
 	else if (n->sent_ms)
 		strbuf_printf(o, "; last request sent %s ago",
-			      nhrpd_show_time(nhrpd_show_since(n->sent_ms, s->now), t));
+		              nhrpd_show_time(nhrpd_show_since(n->sent_ms, s->now), t));
 	if (timer_is_active(&n->timer))
-		strbuf_printf(o, "; next in %s",
-			      nhrpd_show_time(nhrpd_show_until(timer_deadline_ms(&n->timer), s->now),
-					      t));
+		strbuf_printf(
+		    o, "; next in %s",
+		    nhrpd_show_time(nhrpd_show_until(timer_deadline_ms(&n->timer), s->now), t));
 	strbuf_puts(o, "\n");
 }
 
@@ -298,12 +299,12 @@ int nhrpd_show_nhs(struct nhrp_iface *ifp, struct nhrpd_show *s)
 	}
 	if (!ifp->nnhs) {
 		strbuf_printf(s->o, "%s: no NHS configured (a next-hop server itself)\n",
-			      ifp->conf.tun.name);
+		              ifp->conf.tun.name);
 		return 0;
 	}
 	strbuf_printf(s->o, "%s: (Flags: M - multicast, N - NAT detected)\n", ifp->conf.tun.name);
 	strbuf_printf(s->o, "  %-15s %-15s %-8s %-8s %8s %8s %8s %6s %s\n", "NHS", "NBMA", "State",
-		      "Up", "Requests", "Replies", "Refusals", "Missed", "Flags");
+	              "Up", "Requests", "Replies", "Refusals", "Missed", "Flags");
 	for (unsigned i = 0; i < ifp->nnhs; i++)
 		nhrpd_show_nhs_text(ifp->nhs[i], s);
 	return 0;
@@ -352,19 +353,19 @@ int nhrpd_show_traffic(struct nhrp_iface *ifp, struct nhrpd_show *s)
 		json_obj_end(j);
 		return 0;
 	}
-	strbuf_printf(s->o, "%s:\n  %-28s %12s %12s %12s\n", ifp->conf.tun.name, "Packet type", "Sent",
-		      "Received", "Forwarded");
+	strbuf_printf(s->o, "%s:\n  %-28s %12s %12s %12s\n", ifp->conf.tun.name, "Packet type",
+	              "Sent", "Received", "Forwarded");
 	for (unsigned t = 1; t <= NHRP_TYPE_MAX; t++)
 		strbuf_printf(s->o, "  %-28s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
-			      nhrp_type_name(t), c->sent[t], c->received[t], c->forwarded[t]);
+		              nhrp_type_name(t), c->sent[t], c->received[t], c->forwarded[t]);
 	strbuf_puts(s->o, "  Dropped:");
 	for (int d = 0; d < NHRP_DROP__COUNT; d++)
 		strbuf_printf(s->o, " %s %" PRIu64, nhrp_drop_name(d), c->dropped[d]);
 	strbuf_printf(s->o, "\n  Multicast: %" PRIu64 " replicated, %" PRIu64 " send errors\n",
-		      c->mcast_replicated, c->mcast_send_error);
+	              c->mcast_replicated, c->mcast_send_error);
 	strbuf_printf(s->o,
-		      "  Redirects: %" PRIu64 " sent, %" PRIu64 " rate-limited; shortcuts: %" PRIu64
-		      " installed\n",
-		      c->redirects_sent, c->redirects_limited, c->shortcuts_installed);
+	              "  Redirects: %" PRIu64 " sent, %" PRIu64 " rate-limited; shortcuts: %" PRIu64
+	              " installed\n",
+	              c->redirects_sent, c->redirects_limited, c->shortcuts_installed);
 	return 0;
 }

@@ -13,8 +13,8 @@
 #include "lib/json.h"
 #include "nhrpd/nhrpd.h"
 
-#define NHRPD_SHOW_DETAIL 1u
-#define NHRPD_SHOW_JSON 2u
+#define NHRPD_SHOW_DETAIL   1u
+#define NHRPD_SHOW_JSON     2u
 #define NHRPD_SHOW_TIME_MAX 24
 
 /* One show command in progress: where it writes, how, and when it started. */
@@ -27,7 +27,7 @@ struct nhrpd_show {
 
 /* Printed once before the interfaces of `show dmvpn` (text only). */
 #define NHRPD_SHOW_DMVPN_LEGEND                                                                    \
-	"Legend: Attrb --> S - Static, H - NHS, D - Dynamic, C - Cached, I - Incomplete,\n"       \
+	"Legend: Attrb --> S - Static, H - NHS, D - Dynamic, C - Cached, I - Incomplete,\n"        \
 	"        X - Negative, N - NATed, L - Local, U - Unique\n"                                 \
 	"        # Ent --> Number of NHRP entries with same NBMA peer\n"                           \
 	"        State --> UP, NHRP (resolving or registering), NEG (negative)\n"                  \

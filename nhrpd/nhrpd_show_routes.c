@@ -18,7 +18,7 @@ int nhrpd_show_shortcut(struct nhrp_iface *ifp, struct nhrpd_show *s)
 		nhrpd_show_json_iface(&s->j, ifp, "shortcuts");
 	else
 		strbuf_printf(s->o, "%s: %u shortcut%s\n", ifp->conf.tun.name, ifp->nshortcuts,
-			      ifp->nshortcuts == 1 ? "" : "s");
+		              ifp->nshortcuts == 1 ? "" : "s");
 	for (const struct nhrp_shortcut *sc = ifp->shortcuts; sc; sc = sc->next) {
 		route = nhrp_zebra_route_state(ifp->d, &sc->prefix, sc->plen);
 		if (s->opts & NHRPD_SHOW_JSON) {
@@ -35,9 +35,9 @@ int nhrpd_show_shortcut(struct nhrp_iface *ifp, struct nhrpd_show *s)
 			continue;
 		}
 		strbuf_printf(s->o, "  %s/%u via %s (for %s), expires in %s, route %s\n",
-			      ipaddr_format(&sc->prefix, a), sc->plen, ipaddr_format(&sc->via, b),
-			      ipaddr_format(&sc->target, c),
-			      nhrpd_show_time(nhrpd_show_until(sc->expires_ms, s->now), t), route);
+		              ipaddr_format(&sc->prefix, a), sc->plen, ipaddr_format(&sc->via, b),
+		              ipaddr_format(&sc->target, c),
+		              nhrpd_show_time(nhrpd_show_until(sc->expires_ms, s->now), t), route);
 	}
 	if (s->opts & NHRPD_SHOW_JSON) {
 		json_arr_end(&s->j);
@@ -46,8 +46,7 @@ int nhrpd_show_shortcut(struct nhrp_iface *ifp, struct nhrpd_show *s)
 	return 0;
 }
 
-static void nhrpd_show_zebra_route(const struct zapi_route *r, enum zapi_route_state st,
-				   void *arg)
+static void nhrpd_show_zebra_route(const struct zapi_route *r, enum zapi_route_state st, void *arg)
 {
 	struct nhrpd_show *s = arg;
 	char a[IPADDR_STRLEN], b[IPADDR_STRLEN];
@@ -65,8 +64,8 @@ static void nhrpd_show_zebra_route(const struct zapi_route *r, enum zapi_route_s
 		return;
 	}
 	strbuf_printf(s->o, "  %s/%u via %s, distance %u: %s\n", ipaddr_format(&r->prefix, a),
-		      r->prefixlen, nh ? ipaddr_format(&nh->gate, b) : "-", r->distance,
-		      zapi_route_state_name(st));
+	              r->prefixlen, nh ? ipaddr_format(&nh->gate, b) : "-", r->distance,
+	              zapi_route_state_name(st));
 }
 
 int nhrpd_show_zebra(struct nhrpd *d, struct nhrpd_show *s)
@@ -98,16 +97,16 @@ int nhrpd_show_zebra(struct nhrpd *d, struct nhrpd_show *s)
 	}
 	if (!d->zebra) {
 		strbuf_puts(s->o, "zebra: not used (no 'nhrp zebra', 'ip nhrp shortcut' or "
-				  "'ip nhrp host-routes')\n");
+		                  "'ip nhrp host-routes')\n");
 		return 0;
 	}
 	strbuf_printf(s->o,
-		      "zebra at %s, instance %u: %s (%" PRIu64 " connects, %" PRIu64
-		      " disconnects)\n  %" PRIu64 " routes, %" PRIu64 " installed, %" PRIu64
-		      " failed\n",
-		      zapi_client_path(d->zebra), zapi_client_instance(d->zebra),
-		      zapi_client_connected(d->zebra) ? "connected" : "not connected", st.connects,
-		      st.disconnects, st.routes, st.installed, st.failed);
+	              "zebra at %s, instance %u: %s (%" PRIu64 " connects, %" PRIu64
+	              " disconnects)\n  %" PRIu64 " routes, %" PRIu64 " installed, %" PRIu64
+	              " failed\n",
+	              zapi_client_path(d->zebra), zapi_client_instance(d->zebra),
+	              zapi_client_connected(d->zebra) ? "connected" : "not connected", st.connects,
+	              st.disconnects, st.routes, st.installed, st.failed);
 	zapi_client_foreach(d->zebra, nhrpd_show_zebra_route, s);
 	return 0;
 }

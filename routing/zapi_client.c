@@ -15,8 +15,8 @@
 #include "routing/zapi_client.h"
 
 #define ZAPI_RECONNECT_BASE_MS 200
-#define ZAPI_RECONNECT_CAP_MS 5000
-#define ZAPI_TABLE_BUCKETS 4096 /* power of two */
+#define ZAPI_RECONNECT_CAP_MS  5000
+#define ZAPI_TABLE_BUCKETS     4096 /* power of two */
 
 struct zapi_route_slot {
 	struct zapi_route_slot *next;
@@ -45,11 +45,9 @@ struct zapi_client {
 };
 
 static const char *const zapi_route_state_names[] = {
-	[ZAPI_RS_PENDING] = "pending",
-	[ZAPI_RS_INSTALLED] = "installed",
-	[ZAPI_RS_FAILED] = "failed",
-	[ZAPI_RS_BETTER_ADMIN_WON] = "better-admin-won",
-	[ZAPI_RS_REMOVED] = "removed",
+    [ZAPI_RS_PENDING] = "pending", [ZAPI_RS_INSTALLED] = "installed",
+    [ZAPI_RS_FAILED] = "failed",   [ZAPI_RS_BETTER_ADMIN_WON] = "better-admin-won",
+    [ZAPI_RS_REMOVED] = "removed",
 };
 
 const char *zapi_route_state_name(enum zapi_route_state s)
@@ -77,7 +75,7 @@ static size_t zapi_slot_hash(const struct ipaddr *p, uint8_t plen)
 }
 
 static struct zapi_route_slot **zapi_slot_find(struct zapi_client *c, const struct ipaddr *p,
-					       uint8_t plen)
+                                               uint8_t plen)
 {
 	struct zapi_route_slot **pp = &c->table[zapi_slot_hash(p, plen)];
 
@@ -95,7 +93,7 @@ static void zapi_client_flush(struct zapi_client *c)
 {
 	while (c->out_off < c->out_len) {
 		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		                 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -142,7 +140,8 @@ static void zapi_client_send_route(struct zapi_client *c, struct zapi_route_slot
 {
 	uint8_t frame[512];
 
-	zapi_client_queue(c, frame, zapi_encode_route(frame, sizeof(frame), ZAPI_ROUTE_ADD, 0, &s->r));
+	zapi_client_queue(c, frame,
+	                  zapi_encode_route(frame, sizeof(frame), ZAPI_ROUTE_ADD, 0, &s->r));
 }
 
 static void zapi_client_send_delete(struct zapi_client *c, const struct zapi_route *r)
@@ -153,13 +152,14 @@ static void zapi_client_send_delete(struct zapi_client *c, const struct zapi_rou
 	/* A delete names the route; nexthops are not needed. */
 	d.message &= ~(uint32_t)ZAPI_MESSAGE_NEXTHOP;
 	d.n_nexthops = 0;
-	zapi_client_queue(c, frame, zapi_encode_route(frame, sizeof(frame), ZAPI_ROUTE_DELETE, 0, &d));
+	zapi_client_queue(c, frame,
+	                  zapi_encode_route(frame, sizeof(frame), ZAPI_ROUTE_DELETE, 0, &d));
 }
 
 /* ---------- routes ---------- */
 
 static void zapi_client_set_state(struct zapi_client *c, struct zapi_route_slot *s,
-				  enum zapi_route_state st)
+                                  enum zapi_route_state st)
 {
 	if (s->state == st)
 		return;
@@ -221,8 +221,7 @@ int zapi_client_route_unset(struct zapi_client *c, const struct ipaddr *prefix, 
 	return 0;
 }
 
-int zapi_client_route_state(const struct zapi_client *c, const struct ipaddr *prefix,
-			    uint8_t plen)
+int zapi_client_route_state(const struct zapi_client *c, const struct ipaddr *prefix, uint8_t plen)
 {
 	struct ipaddr m = zapi_mask(prefix, plen);
 	struct zapi_route_slot **pp = zapi_slot_find((struct zapi_client *)c, &m, plen);
@@ -231,8 +230,9 @@ int zapi_client_route_state(const struct zapi_client *c, const struct ipaddr *pr
 }
 
 void zapi_client_foreach(const struct zapi_client *c,
-			 void (*fn)(const struct zapi_route *r, enum zapi_route_state st, void *arg),
-			 void *arg)
+                         void (*fn)(const struct zapi_route *r, enum zapi_route_state st,
+                                    void *arg),
+                         void *arg)
 {
 	for (size_t i = 0; i < ZAPI_TABLE_BUCKETS; i++)
 		for (const struct zapi_route_slot *s = c->table[i]; s; s = s->next)
@@ -288,7 +288,7 @@ static void zapi_client_route_notify(struct zapi_client *c, const uint8_t *body,
 }
 
 static void zapi_client_frame(struct zapi_client *c, const struct zapi_header *h,
-			      const uint8_t *body, size_t len)
+                              const uint8_t *body, size_t len)
 {
 	struct zapi_interface ifc;
 
@@ -371,11 +371,12 @@ static void zapi_client_greet(struct zapi_client *c)
 	c->connected = true;
 	c->stats.connects++;
 	backoff_reset(&c->backoff);
-	log_msg(LOG_LVL_NOTICE, LOG_CAT_ZAPI, "connected to zebra at %s (route type nhrp, instance %u)",
-		c->path, c->instance);
+	log_msg(LOG_LVL_NOTICE, LOG_CAT_ZAPI,
+	        "connected to zebra at %s (route type nhrp, instance %u)", c->path, c->instance);
 	/* HELLO first: without it our routes would belong to nobody. */
-	zapi_client_queue(c, frame,
-			  zapi_encode_hello(frame, sizeof(frame), ZAPI_ROUTE_NHRP, c->instance, 0, true));
+	zapi_client_queue(
+	    c, frame,
+	    zapi_encode_hello(frame, sizeof(frame), ZAPI_ROUTE_NHRP, c->instance, 0, true));
 	zapi_client_queue(c, frame, zapi_encode_empty(frame, sizeof(frame), ZAPI_INTERFACE_ADD, 0));
 	zapi_client_resend(c, 0);
 	if (c->ops->connected)
@@ -391,7 +392,7 @@ static void zapi_client_try_connect(struct zapi_client *c)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		log_msg_rl(&c->rl, LOG_LVL_INFO, LOG_CAT_ZAPI, "zebra at %s: %s; retrying", c->path,
-			   strerror(errno));
+		           strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		timer_start_ms(&c->reconnect, backoff_next(&c->backoff));
@@ -435,7 +436,7 @@ static void zapi_client_disconnect(struct zapi_client *c, const char *why)
 }
 
 struct zapi_client *zapi_client_new(struct ev_loop *loop, const char *path, uint16_t instance,
-				    const struct zapi_client_ops *ops, void *arg)
+                                    const struct zapi_client_ops *ops, void *arg)
 {
 	struct zapi_client *c;
 
@@ -474,8 +475,8 @@ void zapi_client_free(struct zapi_client *c)
 		ev_io_stop(c->loop, &c->wio);
 		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		while (c->out_off < c->out_len) {
-			ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-					 MSG_NOSIGNAL);
+			ssize_t n =
+			    send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
 
 			if (n <= 0)
 				break;

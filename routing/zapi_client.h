@@ -28,11 +28,11 @@ struct zapi_client;
 #define ZAPI_DEFAULT_PATH "/run/frr/zserv.api"
 
 enum zapi_route_state {
-	ZAPI_RS_PENDING,	  /* sent (or to be sent), no verdict yet */
-	ZAPI_RS_INSTALLED,	  /* in zebra's FIB */
-	ZAPI_RS_FAILED,		  /* zebra could not install it */
+	ZAPI_RS_PENDING,          /* sent (or to be sent), no verdict yet */
+	ZAPI_RS_INSTALLED,        /* in zebra's FIB */
+	ZAPI_RS_FAILED,           /* zebra could not install it */
 	ZAPI_RS_BETTER_ADMIN_WON, /* a route with a better distance wins */
-	ZAPI_RS_REMOVED,	  /* zebra removed it */
+	ZAPI_RS_REMOVED,          /* zebra removed it */
 };
 const char *zapi_route_state_name(enum zapi_route_state s);
 
@@ -44,7 +44,7 @@ struct zapi_client_ops {
 	void (*disconnected)(void *arg);
 	/* A route's state changed on zebra's word. */
 	void (*route_state)(void *arg, const struct ipaddr *prefix, uint8_t plen,
-			    enum zapi_route_state state);
+	                    enum zapi_route_state state);
 	/* INTERFACE_ADD/DELETE/UP/DOWN as zebra pushed it. */
 	void (*interface)(void *arg, uint16_t command, const struct zapi_interface *ifc);
 };
@@ -61,7 +61,7 @@ struct zapi_client_stats {
 };
 
 struct zapi_client *zapi_client_new(struct ev_loop *loop, const char *path, uint16_t instance,
-				    const struct zapi_client_ops *ops, void *arg);
+                                    const struct zapi_client_ops *ops, void *arg);
 /* Deletes every route from zebra (best effort, bounded wait) and frees. */
 void zapi_client_free(struct zapi_client *c);
 
@@ -71,15 +71,15 @@ int zapi_client_route_set(struct zapi_client *c, const struct zapi_route *r);
 /* Withdraw it; 0, or -1 when we hold no such route. */
 int zapi_client_route_unset(struct zapi_client *c, const struct ipaddr *prefix, uint8_t plen);
 /* -1 when we hold no such route. */
-int zapi_client_route_state(const struct zapi_client *c, const struct ipaddr *prefix,
-			    uint8_t plen);
+int zapi_client_route_state(const struct zapi_client *c, const struct ipaddr *prefix, uint8_t plen);
 
 bool zapi_client_connected(const struct zapi_client *c);
 const char *zapi_client_path(const struct zapi_client *c);
 uint16_t zapi_client_instance(const struct zapi_client *c);
 void zapi_client_get_stats(const struct zapi_client *c, struct zapi_client_stats *s);
 void zapi_client_foreach(const struct zapi_client *c,
-			 void (*fn)(const struct zapi_route *r, enum zapi_route_state st, void *arg),
-			 void *arg);
+                         void (*fn)(const struct zapi_route *r, enum zapi_route_state st,
+                                    void *arg),
+                         void *arg);
 
 #endif

@@ -18,9 +18,9 @@
 #include "lib/addr.h"
 
 #define ZAPI_HEADER_LEN 10
-#define ZAPI_MARKER 0xFE
-#define ZAPI_VERSION 6
-#define ZAPI_MAX_FRAME 16384 /* zebra's ZEBRA_MAX_PACKET_SIZ */
+#define ZAPI_MARKER     0xFE
+#define ZAPI_VERSION    6
+#define ZAPI_MAX_FRAME  16384 /* zebra's ZEBRA_MAX_PACKET_SIZ */
 
 enum zapi_command {
 	ZAPI_INTERFACE_ADD = 0,
@@ -46,15 +46,15 @@ enum zapi_command {
 #define ZAPI_ROUTE_NHRP 12 /* zebra route type */
 
 /* Route message bits. */
-#define ZAPI_MESSAGE_NEXTHOP 0x01
+#define ZAPI_MESSAGE_NEXTHOP  0x01
 #define ZAPI_MESSAGE_DISTANCE 0x02
-#define ZAPI_MESSAGE_METRIC 0x04
-#define ZAPI_MESSAGE_TAG 0x08
-#define ZAPI_MESSAGE_MTU 0x10
-#define ZAPI_MESSAGE_TABLEID 0x100
+#define ZAPI_MESSAGE_METRIC   0x04
+#define ZAPI_MESSAGE_TAG      0x08
+#define ZAPI_MESSAGE_MTU      0x10
+#define ZAPI_MESSAGE_TABLEID  0x100
 /* Route flags. */
 #define ZAPI_FLAG_ALLOW_RECURSION 0x01
-#define ZAPI_SAFI_UNICAST 1
+#define ZAPI_SAFI_UNICAST         1
 
 enum zapi_nexthop_type {
 	ZAPI_NEXTHOP_IFINDEX = 1,
@@ -162,17 +162,16 @@ int zapi_if_address_decode(const uint8_t *body, size_t len, struct zapi_if_addre
  * it does not fit or the input is inconsistent.
  */
 size_t zapi_encode_hello(uint8_t *out, size_t cap, uint8_t proto, uint16_t instance,
-			 uint32_t session_id, bool receive_notify);
+                         uint32_t session_id, bool receive_notify);
 /* A frame with an empty body (e.g. INTERFACE_ADD asks for the dump). */
 size_t zapi_encode_empty(uint8_t *out, size_t cap, uint16_t command, uint32_t vrf_id);
 /* ROUTE_ADD or ROUTE_DELETE (a delete needs no nexthops). */
 size_t zapi_encode_route(uint8_t *out, size_t cap, uint16_t command, uint32_t vrf_id,
-			 const struct zapi_route *r);
+                         const struct zapi_route *r);
 /* CLIENT_CAPABILITIES: graceful restart with a stale time (seconds). */
-size_t zapi_encode_capabilities_gr(uint8_t *out, size_t cap, uint32_t stale_time,
-				   uint32_t vrf_id);
+size_t zapi_encode_capabilities_gr(uint8_t *out, size_t cap, uint32_t stale_time, uint32_t vrf_id);
 /* CLIENT_CAPABILITIES: route update complete for afi/safi. */
 size_t zapi_encode_update_complete(uint8_t *out, size_t cap, uint32_t afi, uint32_t safi,
-				   uint32_t vrf_id);
+                                   uint32_t vrf_id);
 
 #endif

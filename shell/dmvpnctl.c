@@ -34,14 +34,16 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(opt == 'h' ? stdout : stderr,
-				"usage: dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND... | -e SECONDS\n");
+			        "usage: dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND... | -e "
+			        "SECONDS\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
 	if (events > 0 && optind == argc)
 		return ctl_listen(path, events, stdout) == 0 ? 0 : 2;
 	if (optind == argc || timeout_ms <= 0) {
-		fprintf(stderr, "usage: dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND... | -e SECONDS\n");
+		fprintf(stderr,
+		        "usage: dmvpnctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND... | -e SECONDS\n");
 		return 2;
 	}
 	strbuf_init(&line);

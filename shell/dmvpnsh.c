@@ -108,10 +108,11 @@ static int sh_script(struct sh *sh, FILE *in)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"mgred", required_argument, NULL, 'M'}, {"nhrpd", required_argument, NULL, 'N'},
-	    {"iked", required_argument, NULL, 'I'},  {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"mgred", required_argument, NULL, 'M'},
+	                                         {"nhrpd", required_argument, NULL, 'N'},
+	                                         {"iked", required_argument, NULL, 'I'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
 	struct sh sh = {.config_path = "/etc/dmvpn/dmvpn.conf",
 	                .vtysh = "vtysh",
 	                .timeout_ms = 5000,
@@ -173,9 +174,10 @@ int main(int argc, char **argv)
 	/* A pager reading keys must not die of a closed pipe downstream. */
 	signal(SIGPIPE, SIG_IGN);
 	sh.interactive = ncmds == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	sh.pager = (struct pager){.in_fd = STDIN_FILENO,
-	                          .out_fd = STDOUT_FILENO,
-	                          .length = sh.interactive ? pager_terminal_rows(STDOUT_FILENO) : 0};
+	sh.pager =
+	    (struct pager){.in_fd = STDIN_FILENO,
+	                   .out_fd = STDOUT_FILENO,
+	                   .length = sh.interactive ? pager_terminal_rows(STDOUT_FILENO) : 0};
 	sh_refresh_hostname(&sh);
 	if (ncmds > 0) {
 		for (int i = 0; i < ncmds && !sh.quit; i++)

@@ -153,7 +153,8 @@ int sh_running_config_text(struct sh *sh, bool secrets, struct strbuf *out, stru
 
 		strbuf_init(&reply);
 		r = sh_call(sh, (enum sh_daemon)d,
-		            secrets ? "show running-config secrets" : "show running-config", &reply);
+		            secrets ? "show running-config secrets" : "show running-config",
+		            &reply);
 		if (r == 0) {
 			reached++;
 			if (reply.len)
@@ -251,8 +252,8 @@ static int sh_save_atomically(const char *path, const char *text, struct strbuf 
 		strbuf_printf(err, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if ((existed && (fchown(fd, st.st_uid, st.st_gid) < 0 ||
-	                 fchmod(fd, st.st_mode & 07777) < 0)) ||
+	if ((existed &&
+	     (fchown(fd, st.st_uid, st.st_gid) < 0 || fchmod(fd, st.st_mode & 07777) < 0)) ||
 	    (!existed && fchmod(fd, 0640) < 0) || sh_write_all(fd, text, strlen(text)) < 0 ||
 	    fsync(fd) < 0) {
 		strbuf_printf(err, "%s: %s", tmp, strerror(errno));

@@ -12,8 +12,7 @@
 #include "lib/json_read.h"
 #include "shell/dmvpnsh.h"
 
-static struct json_value *sh_dmvpn_fetch(struct sh *sh, enum sh_daemon d, const char *cmd,
-                                         int *rc)
+static struct json_value *sh_dmvpn_fetch(struct sh *sh, enum sh_daemon d, const char *cmd, int *rc)
 {
 	struct strbuf reply;
 	struct json_value *v = NULL;
@@ -65,9 +64,9 @@ static void sh_dmvpn_attr_letters(const struct json_value *peer, char *out, size
 	static const struct {
 		const char *name;
 		char letter;
-	} map[] = {{"static", 'S'},     {"nhs", 'H'},     {"dynamic", 'D'}, {"cached", 'C'},
-	           {"incomplete", 'I'}, {"negative", 'X'}, {"nat", 'N'},     {"local", 'L'},
-	           {"unique", 'U'}};
+	} map[] = {{"static", 'S'}, {"nhs", 'H'},        {"dynamic", 'D'},
+	           {"cached", 'C'}, {"incomplete", 'I'}, {"negative", 'X'},
+	           {"nat", 'N'},    {"local", 'L'},      {"unique", 'U'}};
 	const struct json_value *attrs = json_get(peer, "attributes");
 	size_t n = 0;
 
@@ -105,11 +104,13 @@ static void sh_dmvpn_text(struct strbuf *o, const struct json_value *nhrp,
 		              "Cipher");
 		for (size_t k = 0; k < np; k++) {
 			const struct json_value *p = json_at(peers, k);
-			const struct json_value *sa = sh_dmvpn_sa_for(ike, json_get_str(p, "nbma", NULL));
+			const struct json_value *sa =
+			    sh_dmvpn_sa_for(ike, json_get_str(p, "nbma", NULL));
 			char attrs[16], expires[24], ikestate[40];
 
 			sh_dmvpn_attr_letters(p, attrs, sizeof(attrs));
-			if (json_get(p, "expires_in") && json_get(p, "expires_in")->type == JSON_NUMBER)
+			if (json_get(p, "expires_in") &&
+			    json_get(p, "expires_in")->type == JSON_NUMBER)
 				snprintf(expires, sizeof(expires), "%" PRIu64 "s",
 				         json_get_u64(p, "expires_in", 0));
 			else
@@ -196,7 +197,8 @@ static void sh_dmvpn_json(struct strbuf *o, const struct json_value *nhrp,
 					json_value_write(&j, &p->items[f]);
 				}
 				json_key(&j, "ike");
-				sh_dmvpn_json_ike(&j, sh_dmvpn_sa_for(ike, json_get_str(p, "nbma", NULL)));
+				sh_dmvpn_json_ike(
+				    &j, sh_dmvpn_sa_for(ike, json_get_str(p, "nbma", NULL)));
 				json_obj_end(&j);
 			}
 			json_arr_end(&j);

@@ -26,29 +26,29 @@
 #include "lib/log.h"
 #include "lib/strbuf.h"
 
-#define MGRED_MAX_TUNNELS 64
-#define MGRED_MAX_ADDRS 8
-#define MGRED_BATCH 64	      /* packets per sendmmsg / recvmmsg */
-#define MGRED_TX_FRAMES 16    /* TAP frames held while their segments wait in a batch */
-#define MGRED_FRAME_MAX 65600 /* vnet header + Ethernet + a 64 KiB GSO frame */
-#define MGRED_RX_BUF 65536    /* one IP datagram */
-#define MGRED_HDR_SLOT 256    /* GRE + rebuilt L3/L4 header of one segment */
-#define MGRED_MAX_PEERS 65536 /* per tunnel; more are forwarded but not itemized */
+#define MGRED_MAX_TUNNELS  64
+#define MGRED_MAX_ADDRS    8
+#define MGRED_BATCH        64    /* packets per sendmmsg / recvmmsg */
+#define MGRED_TX_FRAMES    16    /* TAP frames held while their segments wait in a batch */
+#define MGRED_FRAME_MAX    65600 /* vnet header + Ethernet + a 64 KiB GSO frame */
+#define MGRED_RX_BUF       65536 /* one IP datagram */
+#define MGRED_HDR_SLOT     256   /* GRE + rebuilt L3/L4 header of one segment */
+#define MGRED_MAX_PEERS    65536 /* per tunnel; more are forwarded but not itemized */
 #define MGRED_PEER_BUCKETS 1024
 #define MGRED_VNET_HDR_LEN ((int)sizeof(struct virtio_net_hdr))
-#define MGRED_ETH_HLEN 14
+#define MGRED_ETH_HLEN     14
 
 /* Why a packet was dropped; one counter each. Names in mgred_drop_name(). */
 enum mgred_drop {
 	/* overlay -> underlay */
-	MGRED_DROP_TX_ARP,	 /* ARP never leaves: NHRP resolves instead */
+	MGRED_DROP_TX_ARP,       /* ARP never leaves: NHRP resolves instead */
 	MGRED_DROP_TX_MULTICAST, /* no replication targets yet */
-	MGRED_DROP_TX_UNMAPPED,	 /* destination lladdr encodes no NBMA address */
-	MGRED_DROP_TX_PROTO,	 /* ethertype GRE here does not carry */
+	MGRED_DROP_TX_UNMAPPED,  /* destination lladdr encodes no NBMA address */
+	MGRED_DROP_TX_PROTO,     /* ethertype GRE here does not carry */
 	MGRED_DROP_TX_MALFORMED, /* runt frame, bad vnet header or GSO layout */
 	MGRED_DROP_TX_SEND_ERROR,
 	/* underlay -> overlay, after the key matched a tunnel */
-	MGRED_DROP_RX_PROTO,	 /* payload protocol is not IPv4, IPv6 or NHRP */
+	MGRED_DROP_RX_PROTO,     /* payload protocol is not IPv4, IPv6 or NHRP */
 	MGRED_DROP_RX_TAP_ERROR, /* the TAP refused the frame */
 	/* underlay endpoint: before any tunnel can be trusted */
 	MGRED_DROP_RX_MALFORMED_IP,
@@ -65,8 +65,8 @@ const char *mgred_drop_name(enum mgred_drop d);
 struct mgred_counters {
 	uint64_t tx_packets, tx_bytes; /* GRE packets sent, bytes of payload */
 	uint64_t rx_packets, rx_bytes;
-	uint64_t tx_gso_frames;	       /* TAP super-frames split into segments */
-	uint64_t rx_coalesced;	       /* GRE packets merged into bigger TAP frames */
+	uint64_t tx_gso_frames; /* TAP super-frames split into segments */
+	uint64_t rx_coalesced;  /* GRE packets merged into bigger TAP frames */
 	uint64_t drops[MGRED_DROP__COUNT];
 };
 
@@ -88,8 +88,8 @@ struct mgred_prefix {
 	unsigned plen;
 };
 
-#define MGRED_MAX_IFACES 128 /* interface blocks kept, run or not */
-#define MGRED_DESC_MAX 240   /* description, as Cisco IOS allows */
+#define MGRED_MAX_IFACES  128 /* interface blocks kept, run or not */
+#define MGRED_DESC_MAX    240 /* description, as Cisco IOS allows */
 #define MGRED_DEFAULT_TTL 64
 
 /*
@@ -106,9 +106,9 @@ struct mgred_iface_conf {
 	char description[MGRED_DESC_MAX + 1];
 	bool has_key;
 	uint32_t key;
-	unsigned ttl;		     /* 0: default 64 */
-	unsigned mtu;		     /* 0: underlay MTU minus overhead */
-	bool checksum;		     /* tunnel checksum: send RFC 2784 checksums */
+	unsigned ttl;                                /* 0: default 64 */
+	unsigned mtu;                                /* 0: underlay MTU minus overhead */
+	bool checksum;                               /* tunnel checksum: send RFC 2784 checksums */
 	struct mgred_prefix addrs6[MGRED_MAX_ADDRS]; /* ipv6 address lines */
 	unsigned naddrs6;
 };
@@ -149,7 +149,7 @@ struct mgred_txbatch {
 	struct mgred_peer *peer[MGRED_BATCH];
 	uint8_t hdr[MGRED_BATCH][MGRED_HDR_SLOT];
 	unsigned frames_used; /* frame buffers [0, frames_used) may be pointed into */
-	bool in_frame;	      /* a frame is being cut into segments right now */
+	bool in_frame;        /* a frame is being cut into segments right now */
 };
 
 struct mgred_tunnel {
@@ -157,12 +157,12 @@ struct mgred_tunnel {
 	struct mgred_iface_conf conf; /* as applied (mgred_reconfigure.c) */
 	int tap_fd;
 	int ifindex;
-	uint8_t mac[6];	     /* our own lladdr: encodes the local NBMA address */
+	uint8_t mac[6];      /* our own lladdr: encodes the local NBMA address */
 	struct ipaddr local; /* resolved local NBMA address */
 	unsigned mtu;
-	unsigned ul_mtu;     /* of the underlay device at creation: the default mtu's base */
-	unsigned gre_len;    /* GRE header bytes on every packet we send */
-	bool offload;	     /* TAP hands us GSO super-frames */
+	unsigned ul_mtu;  /* of the underlay device at creation: the default mtu's base */
+	unsigned gre_len; /* GRE header bytes on every packet we send */
+	bool offload;     /* TAP hands us GSO super-frames */
 	struct mgred_underlay *ul;
 	ev_io tap_io;
 	struct mgred_counters c;
@@ -176,7 +176,7 @@ struct mgred_tunnel {
 struct mgred {
 	struct ev_loop *loop;
 	struct mgred_conf *conf; /* the running configuration */
-	const char *conf_path;	 /* re-read on SIGHUP */
+	const char *conf_path;   /* re-read on SIGHUP */
 	struct nlh *nl;
 	struct mgred_tunnel *tunnels[MGRED_MAX_TUNNELS];
 	unsigned ntunnels;
@@ -190,14 +190,14 @@ struct mgred {
  * with "file:line: reason" lines in errors. */
 int mgred_conf_load(const char *path, struct mgred_conf *conf, struct strbuf *errors);
 int mgred_conf_load_mem(const char *name, const void *data, size_t len, struct mgred_conf *conf,
-			struct strbuf *errors);
+                        struct strbuf *errors);
 
-/* mgred_conf.c: the configuration as data. Where mgred's configuration keeps its interface blocks, for the
- * handlers of the lines it shares with nhrpd (gre/tunnel_conf.h). */
+/* mgred_conf.c: the configuration as data. Where mgred's configuration keeps its interface blocks,
+ * for the handlers of the lines it shares with nhrpd (gre/tunnel_conf.h). */
 extern const struct tunnel_conf_blocks mgred_tunnel_blocks;
 /* Every address of the interface, the IPv4 one first: how many. */
 unsigned mgred_iface_addrs(const struct mgred_iface_conf *ic,
-			   struct mgred_prefix out[MGRED_MAX_ADDRS]);
+                           struct mgred_prefix out[MGRED_MAX_ADDRS]);
 /* Is p (address and length) one of them? */
 bool mgred_iface_has_prefix(const struct mgred_iface_conf *ic, const struct mgred_prefix *p);
 /* Does mgred run this block: an mGRE tunnel of the userspace data plane? */
@@ -208,8 +208,7 @@ bool mgred_iface_conf_equal(const struct mgred_iface_conf *a, const struct mgred
 /* The checks across blocks: 0, or -1 with each reason at its file:line
  * through r (reading a file) or in why ("% reason", a live candidate). */
 struct conf_reader;
-int mgred_conf_check_blocks(const struct mgred_conf *c, struct conf_reader *r,
-			    struct strbuf *why);
+int mgred_conf_check_blocks(const struct mgred_conf *c, struct conf_reader *r, struct strbuf *why);
 /* The same on a live candidate: 0, or -1 with the reason in why. */
 int mgred_conf_check(const struct mgred_conf *c, struct strbuf *why);
 /* Free a heap configuration (the skeleton's copies). NULL is fine. */
@@ -222,7 +221,7 @@ void mgred_conf_free(struct mgred_conf *c);
  * reason in why ("% ...\n"). running is never changed.
  */
 int mgred_conf_candidate(const struct mgred_conf *running, const char *header, const char *line,
-			 struct mgred_conf **cand, struct strbuf *why);
+                         struct mgred_conf **cand, struct strbuf *why);
 
 /* mgred_running_config.c: the config text mgred owns, in canonical order. */
 void mgred_running_config(const struct mgred_conf *c, struct strbuf *out);
@@ -232,7 +231,7 @@ extern const struct cmd_binding mgred_binding;
 
 /* mgred_reconfigure.c: make the running tunnels match new (old: what ran). */
 void mgred_reconfigure(struct mgred *d, const struct mgred_conf *old,
-		       const struct mgred_conf *new_conf, struct strbuf *notices);
+                       const struct mgred_conf *new_conf, struct strbuf *notices);
 
 /* mgred_tunnel.c */
 int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *ic);
@@ -245,7 +244,7 @@ unsigned mgred_tunnel_want_mtu(const struct mgred_tunnel *t, const struct mgred_
 
 /* mgred_underlay.c */
 struct mgred_underlay *mgred_underlay_get(struct mgred *d, const struct ipaddr *local,
-					  const char *dev, unsigned ttl);
+                                          const char *dev, unsigned ttl);
 void mgred_underlay_put(struct mgred_underlay *ul);
 int mgred_underlay_set_ttl(struct mgred_underlay *ul, unsigned ttl);
 
@@ -261,7 +260,7 @@ void mgred_multicast_out(struct mgred_tunnel *t, const uint8_t *frame, size_t le
 
 /* mgred_peer.c */
 struct mgred_peer *mgred_peer_get(struct mgred_peer_table *pt, const struct ipaddr *nbma,
-				  uint64_t now_ms);
+                                  uint64_t now_ms);
 void mgred_peer_table_clear(struct mgred_peer_table *pt);
 
 /* mgred_daemon.c: mgred for the daemon skeleton (lib/daemon.h). */

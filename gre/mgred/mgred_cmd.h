@@ -1,8 +1,8 @@
 /*
  * The handlers mgred binds to the commands it owns (gre/gre.def,
- * gre/mgred/mgred.def; mgred_binding in mgred_cmd_exec.c). Configuration handlers get the candidate struct
- * mgred_conf in x->ctx and the block's struct mgred_iface_conf in
- * x->block_ctx; exec handlers get the daemon (struct mgred) in x->ctx.
+ * gre/mgred/mgred.def; mgred_binding in mgred_cmd_exec.c). Configuration handlers get the candidate
+ * struct mgred_conf in x->ctx and the block's struct mgred_iface_conf in x->block_ctx; exec
+ * handlers get the daemon (struct mgred) in x->ctx.
  */
 #ifndef DMVPN_MGRED_CMD_H
 #define DMVPN_MGRED_CMD_H

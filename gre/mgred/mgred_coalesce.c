@@ -5,11 +5,11 @@
 
 #include "lib/csum.h"
 
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
+#define TCP_FIN   0x01
+#define TCP_SYN   0x02
+#define TCP_RST   0x04
+#define TCP_PSH   0x08
+#define TCP_ACK   0x10
 #define IPV4_HLEN 20
 
 static uint16_t rd16(const uint8_t *p)
@@ -58,7 +58,7 @@ static size_t coal_eligible(const uint8_t *l3, size_t len)
 	if (csum_compute(l3, IPV4_HLEN) != 0)
 		return 0;
 	if (csum_fold(csum_partial(l3 + IPV4_HLEN, len - IPV4_HLEN,
-				   coal_pseudo_sum(l3, len - IPV4_HLEN))) != 0)
+	                           coal_pseudo_sum(l3, len - IPV4_HLEN))) != 0)
 		return 0;
 	return thl;
 }
@@ -108,7 +108,8 @@ bool coal_append(struct coal_group *g, uint8_t *l3, size_t len)
 	    (ft[13] | TCP_PSH) != (t[13] | TCP_PSH) || memcmp(ft + 14, t + 14, 2) ||
 	    memcmp(ft + 18, t + 18, thl - 18))
 		return false;
-	g->payload[g->nsegs - 1] = (struct iovec){.iov_base = l3 + IPV4_HLEN + thl, .iov_len = payload};
+	g->payload[g->nsegs - 1] =
+	    (struct iovec){.iov_base = l3 + IPV4_HLEN + thl, .iov_len = payload};
 	g->nsegs++;
 	g->total += payload;
 	g->next_seq += (uint32_t)payload;

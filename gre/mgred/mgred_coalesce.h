@@ -24,14 +24,14 @@
 #define COAL_MAX_SEGS 44 /* 44 x 1460 stays below the 64 KiB IPv4 limit */
 
 struct coal_group {
-	uint8_t *first;	    /* the first segment; its headers become the merged ones */
+	uint8_t *first; /* the first segment; its headers become the merged ones */
 	size_t first_len;
-	size_t ihl, thl;    /* IPv4 and TCP header lengths */
-	size_t gso_size;    /* payload bytes of the first segment */
+	size_t ihl, thl; /* IPv4 and TCP header lengths */
+	size_t gso_size; /* payload bytes of the first segment */
 	uint32_t next_seq;
-	size_t total;	    /* IPv4 total length of the merged packet */
+	size_t total; /* IPv4 total length of the merged packet */
 	unsigned nsegs;
-	bool closed;	    /* a shorter or PSH segment ended the run */
+	bool closed; /* a shorter or PSH segment ended the run */
 	bool psh;
 	struct iovec payload[COAL_MAX_SEGS]; /* payloads of segments 2..n */
 };

@@ -89,8 +89,7 @@ static void mgred_conf_report(struct conf_reader *r, struct strbuf *why, int lin
  * one underlay are told apart by their key alone (RFC 2890 2.1), so two
  * tunnels with the same source need different keys.
  */
-int mgred_conf_check_blocks(const struct mgred_conf *c, struct conf_reader *r,
-                            struct strbuf *why)
+int mgred_conf_check_blocks(const struct mgred_conf *c, struct conf_reader *r, struct strbuf *why)
 {
 	unsigned ntunnels = 0;
 	char msg[256];

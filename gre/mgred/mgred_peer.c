@@ -8,7 +8,7 @@
 #include "gre/mgred/mgred.h"
 
 struct mgred_peer *mgred_peer_get(struct mgred_peer_table *pt, const struct ipaddr *nbma,
-				  uint64_t now_ms)
+                                  uint64_t now_ms)
 {
 	uint32_t b = ipaddr_hash(nbma) % MGRED_PEER_BUCKETS;
 	struct mgred_peer *p;

@@ -19,10 +19,10 @@
 #define MGRED_RX_ROUNDS 8
 
 static const enum mgred_drop gre_err_drop[GRE_ERR__COUNT] = {
-	[GRE_ERR_TRUNCATED] = MGRED_DROP_RX_TRUNCATED,
-	[GRE_ERR_VERSION] = MGRED_DROP_RX_BAD_VERSION,
-	[GRE_ERR_RESERVED] = MGRED_DROP_RX_RESERVED,
-	[GRE_ERR_CHECKSUM] = MGRED_DROP_RX_BAD_CHECKSUM,
+    [GRE_ERR_TRUNCATED] = MGRED_DROP_RX_TRUNCATED,
+    [GRE_ERR_VERSION] = MGRED_DROP_RX_BAD_VERSION,
+    [GRE_ERR_RESERVED] = MGRED_DROP_RX_RESERVED,
+    [GRE_ERR_CHECKSUM] = MGRED_DROP_RX_BAD_CHECKSUM,
 };
 
 /*
@@ -94,7 +94,7 @@ static void mgred_rx_write(struct mgred_tunnel *t, struct iovec *iov, int iovcnt
 	if (writev(t->tap_fd, iov, iovcnt) < 0) {
 		t->c.drops[MGRED_DROP_RX_TAP_ERROR]++;
 		log_msg_rl(&t->rl, LOG_LVL_WARN, LOG_CAT_GRE, "%s: write to TAP: %s",
-			   t->conf.tun.name, strerror(errno));
+		           t->conf.tun.name, strerror(errno));
 	}
 }
 
@@ -149,13 +149,13 @@ static void mgred_rx_deliver(struct mgred_rx_pending *p, const struct mgred_rx_i
 	p->open = true;
 	p->g.nsegs = 1;
 	/* Only TCP/IPv4 merges, and only with offloads on (-O turns it off). */
-	p->g.closed = !(t->offload && it->proto == GRE_PROTO_IPV4 &&
-			coal_start(&p->g, it->payload, it->len));
+	p->g.closed =
+	    !(t->offload && it->proto == GRE_PROTO_IPV4 && coal_start(&p->g, it->payload, it->len));
 }
 
 /* Parse one datagram from the underlay; true when it is for a tunnel. */
 static bool mgred_rx_packet(struct mgred_underlay *ul, uint8_t *data, size_t len,
-			    const struct sockaddr *name, struct mgred_rx_item *it)
+                            const struct sockaddr *name, struct mgred_rx_item *it)
 {
 	struct buf b;
 	struct gre_hdr gh;
@@ -211,8 +211,8 @@ void mgred_rx_underlay_cb(struct ev_loop *loop, ev_io *w, int revents)
 		for (int i = 0; i < n; i++) {
 			ul->rx_packets++;
 			if (mgred_rx_packet(ul, ul->rx_bufs + (size_t)i * MGRED_RX_BUF,
-					    ul->rx_msgs[i].msg_len,
-					    (const struct sockaddr *)&ul->rx_names[i], &it))
+			                    ul->rx_msgs[i].msg_len,
+			                    (const struct sockaddr *)&ul->rx_names[i], &it))
 				mgred_rx_deliver(&pending, &it);
 		}
 		/* The next recvmmsg reuses the buffers the run points into. */

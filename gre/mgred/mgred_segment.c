@@ -43,7 +43,7 @@ static void store_csum(uint8_t *field, uint16_t c)
 
 /* Complete a CHECKSUM_PARTIAL packet: the field holds the pseudo-header sum. */
 static enum seg_result seg_complete_csum(const struct virtio_net_hdr *vh, uint8_t *l3, size_t len,
-					 size_t l3_off)
+                                         size_t l3_off)
 {
 	size_t start, field;
 
@@ -83,12 +83,12 @@ static uint32_t seg_pseudo_sum(const uint8_t *l3, int v6, size_t l4_len)
 
 struct seg_layout {
 	int v6;
-	size_t l3_len; /* IP header */
+	size_t l3_len;  /* IP header */
 	size_t hdr_len; /* IP + TCP header */
 };
 
 static enum seg_result seg_parse(const struct virtio_net_hdr *vh, const uint8_t *l3, size_t len,
-				 struct seg_layout *lay)
+                                 struct seg_layout *lay)
 {
 	size_t tcp_len;
 
@@ -126,7 +126,7 @@ static enum seg_result seg_parse(const struct virtio_net_hdr *vh, const uint8_t 
 }
 
 enum seg_result mgred_segment(const struct virtio_net_hdr *vh, uint8_t *l3, size_t len,
-			      size_t l3_off, seg_emit_fn emit, void *ctx)
+                              size_t l3_off, seg_emit_fn emit, void *ctx)
 {
 	struct seg_layout lay;
 	uint8_t hdr[SEG_HDR_MAX];
@@ -167,7 +167,7 @@ enum seg_result mgred_segment(const struct virtio_net_hdr *vh, uint8_t *l3, size
 		}
 		wr32(tcp + 4, seq0 + (uint32_t)off);
 		if (!last)
-			tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+			tcp[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
 		if (k > 0)
 			tcp[13] &= (uint8_t)~TCP_CWR;
 		wr16(tcp + 16, 0);

@@ -22,12 +22,12 @@
  * Returns 0, or -1 to stop segmenting (e.g. the batch is full of errors).
  */
 typedef int (*seg_emit_fn)(void *ctx, const uint8_t *hdr, size_t hdr_len, const uint8_t *payload,
-			   size_t payload_len);
+                           size_t payload_len);
 
 enum seg_result {
 	SEG_OK = 0,
 	SEG_ERR_MALFORMED = -1, /* vnet header or packet layout is inconsistent */
-	SEG_ERR_EMIT = -2,	/* the emit callback failed */
+	SEG_ERR_EMIT = -2,      /* the emit callback failed */
 };
 
 /*
@@ -37,6 +37,6 @@ enum seg_result {
  * whole packet are completed in place, which is why l3 is writable.
  */
 enum seg_result mgred_segment(const struct virtio_net_hdr *vh, uint8_t *l3, size_t len,
-			      size_t l3_off, seg_emit_fn emit, void *ctx);
+                              size_t l3_off, seg_emit_fn emit, void *ctx);
 
 #endif

@@ -39,10 +39,10 @@ static int mgred_sysctl_write(const char *path, const char *value)
 static int mgred_tunnel_neigh_sysctls(const char *ifname)
 {
 	static const char *const settings[][2] = {
-		{"app_solicit", "1"},
-		{"ucast_solicit", "0"},
-		{"mcast_solicit", "0"},
-		{"mcast_resolicit", "0"},
+	    {"app_solicit", "1"},
+	    {"ucast_solicit", "0"},
+	    {"mcast_solicit", "0"},
+	    {"mcast_resolicit", "0"},
 	};
 	static const char *const families[] = {"ipv4", "ipv6"};
 	char path[128];
@@ -50,7 +50,7 @@ static int mgred_tunnel_neigh_sysctls(const char *ifname)
 	for (unsigned f = 0; f < 2; f++) {
 		for (unsigned i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 			snprintf(path, sizeof(path), "/proc/sys/net/%s/neigh/%s/%s", families[f],
-				 ifname, settings[i][0]);
+			         ifname, settings[i][0]);
 			if (mgred_sysctl_write(path, settings[i][1]) < 0 &&
 			    (f == 0 || errno != ENOENT)) /* no IPv6 is acceptable */
 				return -1;
@@ -107,12 +107,12 @@ static int mgred_tunnel_resolve_source(struct mgred_tunnel *t, unsigned *ul_mtu)
 		ifindex = nlh_link_index(t->d->nl, tc->tun.source_dev);
 		if (ifindex < 0) {
 			log_err("%s: tunnel source %s: no such interface", tc->tun.name,
-				tc->tun.source_dev);
+			        tc->tun.source_dev);
 			return -1;
 		}
 		if (nlh_link_first_addr(t->d->nl, ifindex, AF_INET, &t->local) < 0) {
 			log_err("%s: tunnel source %s has no IPv4 address", tc->tun.name,
-				tc->tun.source_dev);
+			        tc->tun.source_dev);
 			return -1;
 		}
 	} else {
@@ -122,7 +122,7 @@ static int mgred_tunnel_resolve_source(struct mgred_tunnel *t, unsigned *ul_mtu)
 	}
 	if (t->local.family != AF_INET) {
 		log_err("%s: IPv6 underlay is not supported yet by the userspace data plane",
-			tc->tun.name);
+		        tc->tun.name);
 		return -1;
 	}
 	if (ifindex > 0)
@@ -173,7 +173,7 @@ static int mgred_tunnel_configure_link(struct mgred_tunnel *t)
 		err = nlh_addr_add(t->d->nl, t->ifindex, &addrs[i].addr, addrs[i].plen);
 		if (err < 0) {
 			log_err("%s: address %s/%u: %s", t->conf.tun.name,
-				ipaddr_format(&addrs[i].addr, a), addrs[i].plen, nlh_strerror(err));
+			        ipaddr_format(&addrs[i].addr, a), addrs[i].plen, nlh_strerror(err));
 			return -1;
 		}
 	}
@@ -222,7 +222,7 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *tc)
 	if (t->ifindex <= 0 || mgred_tunnel_configure_link(t) < 0)
 		goto fail;
 	t->ul = mgred_underlay_get(d, &t->local, tc->tun.source_dev,
-				   tc->ttl ? tc->ttl : MGRED_DEFAULT_TTL);
+	                           tc->ttl ? tc->ttl : MGRED_DEFAULT_TTL);
 	if (!t->ul)
 		goto fail;
 	ev_io_init(&t->tap_io, mgred_tx_tap_cb, t->tap_fd, EV_READ);
@@ -230,8 +230,8 @@ int mgred_tunnel_create(struct mgred *d, const struct mgred_iface_conf *tc)
 	ev_io_start(d->loop, &t->tap_io);
 	d->tunnels[d->ntunnels++] = t;
 	log_notice("%s: up, local %s, %s key, mtu %u, offloads %s", tc->tun.name,
-		   ipaddr_format(&t->local, a), tc->has_key ? "with" : "no", t->mtu,
-		   t->offload ? "on" : "off");
+	           ipaddr_format(&t->local, a), tc->has_key ? "with" : "no", t->mtu,
+	           t->offload ? "on" : "off");
 	return 0;
 fail:
 	if (t->tap_fd >= 0)

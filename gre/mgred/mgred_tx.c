@@ -29,14 +29,16 @@ struct mgred_tx_ctx {
 };
 
 static int mgred_tx_emit(void *arg, const uint8_t *hdr, size_t hdr_len, const uint8_t *payload,
-			 size_t payload_len)
+                         size_t payload_len)
 {
 	struct mgred_tx_ctx *cx = arg;
 	struct mgred_tunnel *t = cx->t;
 	struct mgred_txbatch *b = t->tx;
 	struct gre_hdr gh = {
-		.has_key = t->conf.has_key, .key = t->conf.key, .proto = cx->proto,
-		.has_csum = t->conf.checksum,
+	    .has_key = t->conf.has_key,
+	    .key = t->conf.key,
+	    .proto = cx->proto,
+	    .has_csum = t->conf.checksum,
 	};
 	struct wbuf w;
 	unsigned i;
@@ -66,10 +68,10 @@ static int mgred_tx_emit(void *arg, const uint8_t *hdr, size_t hdr_len, const ui
 	b->iov[i][1].iov_len = payload_len;
 	b->dst[i] = cx->dst;
 	b->msgs[i].msg_hdr = (struct msghdr){
-		.msg_name = &b->dst[i],
-		.msg_namelen = cx->dst_len,
-		.msg_iov = b->iov[i],
-		.msg_iovlen = 2,
+	    .msg_name = &b->dst[i],
+	    .msg_namelen = cx->dst_len,
+	    .msg_iov = b->iov[i],
+	    .msg_iovlen = 2,
 	};
 	b->peer[i] = cx->peer;
 	b->n++;
@@ -117,7 +119,7 @@ void mgred_tx_flush(struct mgred_tunnel *t)
 		if (r < 0 && errno == EINTR)
 			continue;
 		log_msg_rl(&t->rl, LOG_LVL_WARN, LOG_CAT_GRE, "%s: send: %s", t->conf.tun.name,
-			   strerror(errno));
+		           strerror(errno));
 		t->c.drops[MGRED_DROP_TX_SEND_ERROR]++;
 		off++;
 	}
@@ -168,8 +170,8 @@ static void mgred_tx_frame(struct mgred_tunnel *t, uint8_t *frame, size_t len)
 	if (!cx.peer)
 		t->peers.untracked++;
 	r = mgred_segment(&vh, frame + MGRED_VNET_HDR_LEN + MGRED_ETH_HLEN,
-			  len - MGRED_VNET_HDR_LEN - MGRED_ETH_HLEN, MGRED_ETH_HLEN, mgred_tx_emit,
-			  &cx);
+	                  len - MGRED_VNET_HDR_LEN - MGRED_ETH_HLEN, MGRED_ETH_HLEN, mgred_tx_emit,
+	                  &cx);
 	if (r == SEG_ERR_MALFORMED)
 		t->c.drops[MGRED_DROP_TX_MALFORMED]++;
 	else if (r == SEG_ERR_EMIT)
@@ -196,7 +198,7 @@ void mgred_tx_tap_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_msg_rl(&t->rl, LOG_LVL_WARN, LOG_CAT_GRE, "%s: read: %s",
-					   t->conf.tun.name, strerror(errno));
+				           t->conf.tun.name, strerror(errno));
 			break;
 		}
 		b->in_frame = true;

@@ -92,7 +92,7 @@ static void mgred_underlay_free(struct mgred_underlay *ul)
 }
 
 struct mgred_underlay *mgred_underlay_get(struct mgred *d, const struct ipaddr *local,
-					  const char *dev, unsigned ttl)
+                                          const char *dev, unsigned ttl)
 {
 	struct mgred_underlay *ul;
 	char a[IPADDR_STRLEN];
@@ -107,13 +107,14 @@ struct mgred_underlay *mgred_underlay_get(struct mgred *d, const struct ipaddr *
 			continue;
 		if ((dev[0] && ul->dev[0] && strcmp(ul->dev, dev)) || ul->ttl != ttl) {
 			log_err("tunnels on local address %s must share their source "
-				"interface and ttl", ipaddr_format(local, a));
+			        "interface and ttl",
+			        ipaddr_format(local, a));
 			return NULL;
 		}
 		if (dev[0] && !ul->dev[0]) {
 			/* Same address, now named by its device: bind to it too. */
 			if (setsockopt(ul->fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
-				       (socklen_t)strlen(dev)) < 0)
+			               (socklen_t)strlen(dev)) < 0)
 				return NULL;
 			snprintf(ul->dev, sizeof(ul->dev), "%s", dev);
 		}
@@ -130,7 +131,7 @@ struct mgred_underlay *mgred_underlay_get(struct mgred *d, const struct ipaddr *
 	ul->fd = mgred_underlay_socket(local, dev, ttl);
 	if (ul->fd < 0 || mgred_underlay_alloc_rx(ul) < 0) {
 		log_err("underlay %s%s%s: %s", ipaddr_format(local, a), dev[0] ? " dev " : "", dev,
-			strerror(errno));
+		        strerror(errno));
 		mgred_underlay_free(ul);
 		return NULL;
 	}

@@ -59,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!next[i].tok || !next[i].help)
 				abort();
 	}
-	if (cmd_conf_request_parse(line, reqbuf, sizeof(reqbuf), &header, &rline) != CMD_CONF_NONE &&
+	if (cmd_conf_request_parse(line, reqbuf, sizeof(reqbuf), &header, &rline) !=
+	        CMD_CONF_NONE &&
 	    (strlen(header) > CMD_MAX_LINE || strlen(rline) > CMD_MAX_LINE))
 		abort();
 	strbuf_free(&err);

@@ -94,13 +94,13 @@ static void test_file_blocks(void **state)
 	strbuf_init(&err);
 	assert_int_equal(toy_read("! comment\n"
 	                          "interface tun0\n"
-	                          " tunnel key 42\n"           /* mgred's: skipped */
+	                          " tunnel key 42\n" /* mgred's: skipped */
 	                          " ip nhrp holdtime 300\n"
 	                          "!\n"
-	                          "crypto ikev2 profile P\n"   /* iked's block */
+	                          "crypto ikev2 profile P\n" /* iked's block */
 	                          " proposal aes128-sha256-ecp256\n"
 	                          "interface tun1\n"
-	                          " ip nh holdt 60\n"          /* abbreviated */
+	                          " ip nh holdt 60\n" /* abbreviated */
 	                          "end\n",
 	                          &t, &err),
 	                 0);
@@ -121,19 +121,19 @@ static void test_file_errors(void **state)
 	(void)state;
 	strbuf_init(&err);
 	assert_int_equal(toy_read("interface tun0\n"
-	                          " ip nhrp holdtime 13\n"     /* handler refuses */
-	                          " ip nhrp holdtime 70000\n"  /* out of range */
-	                          " bogus line\n"              /* unknown */
+	                          " ip nhrp holdtime 13\n"    /* handler refuses */
+	                          " ip nhrp holdtime 70000\n" /* out of range */
+	                          " bogus line\n"             /* unknown */
 	                          "crypto ikev2 profile P\n"
-	                          " ip nhrp holdtime 5\n"      /* wrong node */
-	                          " proposal\n"                /* iked's, incomplete */
+	                          " ip nhrp holdtime 5\n" /* wrong node */
+	                          " proposal\n"           /* iked's, incomplete */
 	                          "  indented\n"
-	                          "interface tun2\n"           /* block_end refuses */
-	                          "show dmvpn\n"               /* not configuration */
+	                          "interface tun2\n" /* block_end refuses */
+	                          "show dmvpn\n"     /* not configuration */
 	                          "do show dmvpn\n"
-	                          "router bgp 65000\n"         /* FRR's, not here */
+	                          "router bgp 65000\n" /* FRR's, not here */
 	                          "interface bad/name\n"
-	                          " ip nhrp holdtime 5\n",     /* under a refused header */
+	                          " ip nhrp holdtime 5\n", /* under a refused header */
 	                          &t, &err),
 	                 -1);
 	assert_non_null(strstr(err.s, "toy.conf:2: holding time 13 is unlucky\n"));
@@ -160,18 +160,23 @@ static void test_live_apply(void **state)
 	(void)state;
 	strbuf_init(&out);
 	memset(&t, 0, sizeof(t));
-	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "interface tun0", "ip nhrp holdtime 300", &out), 0);
+	assert_int_equal(
+	    cmd_conf_apply(&toy_binding, &t, "interface tun0", "ip nhrp holdtime 300", &out), 0);
 	assert_int_equal(t.holdtime[0], 300);
 	/* refused: nothing of it stays */
-	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "interface tun0", "ip nhrp holdtime 13", &out), -1);
+	assert_int_equal(
+	    cmd_conf_apply(&toy_binding, &t, "interface tun0", "ip nhrp holdtime 13", &out), -1);
 	assert_int_equal(t.holdtime[0], 300);
 	assert_non_null(strstr(out.s, "unlucky"));
 	strbuf_reset(&out);
 	/* not ours: nothing done, said so */
-	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "interface tun0", "tunnel key 42", &out), 1);
-	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "crypto ikev2 profile P", "dpd 10", &out), 1);
+	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "interface tun0", "tunnel key 42", &out),
+	                 1);
+	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "crypto ikev2 profile P", "dpd 10", &out),
+	                 1);
 	/* a header that opens nothing, a line for another node */
-	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "hostname x", "ip nhrp holdtime 5", &out), -1);
+	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "hostname x", "ip nhrp holdtime 5", &out),
+	                 -1);
 	assert_int_equal(cmd_conf_apply(&toy_binding, &t, "", "ip nhrp holdtime 5", &out), -1);
 	assert_int_equal(t.nifaces, 1);
 	strbuf_free(&out);
@@ -201,10 +206,12 @@ static void test_exec_and_requests(void **state)
 	assert_int_equal(cmd_conf_request_parse(req.s, buf, sizeof(buf), &header, &line),
 	                 CMD_CONF_APPLY);
 	assert_string_equal(header, "");
-	assert_int_equal(cmd_conf_request_parse("configure\nno-newline", buf, sizeof(buf), &header, &line),
-	                 CMD_CONF_NONE);
-	assert_int_equal(cmd_conf_request_parse("configure\na\nb\nc", buf, sizeof(buf), &header, &line),
-	                 CMD_CONF_NONE);
+	assert_int_equal(
+	    cmd_conf_request_parse("configure\nno-newline", buf, sizeof(buf), &header, &line),
+	    CMD_CONF_NONE);
+	assert_int_equal(
+	    cmd_conf_request_parse("configure\na\nb\nc", buf, sizeof(buf), &header, &line),
+	    CMD_CONF_NONE);
 	assert_int_equal(cmd_conf_request_parse("show dmvpn", buf, sizeof(buf), &header, &line),
 	                 CMD_CONF_NONE);
 	strbuf_free(&out);
