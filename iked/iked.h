@@ -1,6 +1,7 @@
 /*
  * iked: IKEv2 (RFC 7296) with pre-shared keys, for protecting GRE between
- * NBMA addresses.
+ * NBMA addresses. How an exchange flows through these files:
+ * docs/architecture.md.
  *
  * The files in layers, bottom to top. A file calls functions of the files
  * below it only, never of one above it or beside it. What must travel

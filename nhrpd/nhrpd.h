@@ -1,6 +1,8 @@
 /*
  * nhrpd: NHRP (RFC 2332) with the Cisco DMVPN conventions, per mGRE tunnel
  * interface, as next-hop client (spoke), next-hop server (hub) or both.
+ * How it works with the other processes, and how a registration and a
+ * resolution flow through these files: docs/architecture.md.
  *
  * The files in layers, bottom to top. A file calls functions of the files
  * below it only, never of one above it or beside it; what must travel

@@ -7,7 +7,8 @@
  *   GRE from NBMA, right key      --mgred_rx.c-->  TAP frame, src lladdr = NBMA
  *
  * Tunnels that share a local address share one raw socket (an "underlay"
- * endpoint) and are told apart by their GRE key.
+ * endpoint) and are told apart by their GRE key. How a data packet and
+ * NHRP's frames cross it: docs/architecture.md.
  */
 #ifndef DMVPN_MGRED_H
 #define DMVPN_MGRED_H
